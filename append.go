@@ -1,0 +1,401 @@
+package eventstore
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// AppendResult is what an append wrote or, for an idempotent retry, what the
+// earlier call had written.
+type AppendResult struct {
+	// Version is the stream version of the last event of the call (for a
+	// call without events, the stream's current version).
+	Version int64
+	// Positions are the global positions of the events, in call order.
+	Positions []int64
+	// EventIDs are the ids of the events, in call order, including those the
+	// store assigned.
+	EventIDs []string
+}
+
+// encodedEvent is an event validated and serialized, ready to insert.
+type encodedEvent struct {
+	id       string
+	assigned bool // the store made the id up: it cannot exist yet
+	typ      string
+	version  int
+	guild    string
+	data     []byte
+	meta     []byte
+}
+
+// Append appends events to the stream streamID, all or nothing, when the
+// stream's version matches expected (see ExpectedVersion). It returns the
+// new stream version and the events' global positions.
+//
+// Checks run in this order, and the first failure is returned with nothing
+// written: the store is open (ErrConnection); the stream id
+// (ErrInvalidStreamID); the expected version (ErrInvalidExpectedVersion); the
+// number of events (ErrInvalidBatchSize above Options.MaxAppendBatch); each
+// event in order, as an *EventError naming its index: a nil event or empty
+// type (ErrInvalidEventType), its Validate method (ErrInvalidEventData), its
+// serialization (ErrInvalidEventType when the type is not registered,
+// ErrSerializationFailed), an event id repeated within the call
+// (ErrDuplicateEvent). Then, in the write transaction: a soft-deleted stream
+// (ErrStreamDeleted); event ids already stored, which make the call an
+// idempotent retry or fail it with ErrDuplicateEvent (see below); the
+// expected version (*VersionError, matching ErrWrongExpectedVersion); the
+// stream size (ErrStreamTooLarge above Options.MaxStreamSize).
+//
+// Idempotency: events whose metadata carries an event id are looked up. When
+// every event of the call is already stored in this stream, at consecutive
+// versions in call order exactly where the call would put them (for Any and
+// StreamExists: anywhere, consecutively), the call is a retry of one that
+// committed: nothing is written and the stored versions and positions are
+// returned, even when the version check alone would now fail. Any other
+// overlap with stored ids is ErrDuplicateEvent. Events without an id get a
+// new UUID (version 7), returned in AppendResult.EventIDs; the caller's
+// events are never modified.
+//
+// A call without events writes nothing and creates no stream; it still
+// checks the expected version and returns the current version.
+//
+// Append waits until its events are durable (per Options.Synchronous).
+// Transient failures (busy, locked, I/O) are retried per Options.MaxRetries.
+// It is safe for concurrent use. Do not call it from inside a Tx function of
+// the same store: use Tx.Append there.
+func (s *Store) Append(ctx context.Context, streamID string, expected ExpectedVersion, events ...Event) (AppendResult, error) {
+	start := time.Now()
+	op := Operation{Name: "append", StreamID: streamID, Events: len(events)}
+	res, err := s.append(ctx, &op, streamID, expected, events)
+	op.Err = err
+	s.done(&op, start)
+	return res, err
+}
+
+func (s *Store) append(ctx context.Context, op *Operation, streamID string, expected ExpectedVersion, events []Event) (AppendResult, error) {
+	if err := s.checkOpen(); err != nil {
+		return AppendResult{}, err
+	}
+	encoded, err := s.prepareAppend(streamID, expected, events)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	var res AppendResult
+	op.Retries, err = s.write(ctx, func(w *writeTx) error {
+		var err error
+		res, err = w.append(streamID, expected, encoded)
+		return err
+	})
+	if err != nil {
+		return AppendResult{}, err
+	}
+	return res, nil
+}
+
+// prepareAppend checks the arguments and encodes the events, before any
+// database work.
+func (s *Store) prepareAppend(streamID string, expected ExpectedVersion, events []Event) ([]encodedEvent, error) {
+	if err := ValidateStreamID(streamID); err != nil {
+		return nil, err
+	}
+	if !expected.valid() {
+		return nil, fmt.Errorf("%w: %d", ErrInvalidExpectedVersion, int64(expected))
+	}
+	if len(events) > s.opts.MaxAppendBatch {
+		return nil, fmt.Errorf("%w: %d events, the limit is %d", ErrInvalidBatchSize, len(events), s.opts.MaxAppendBatch)
+	}
+	return s.encode(events)
+}
+
+// encode validates and serializes events, in order.
+func (s *Store) encode(events []Event) ([]encodedEvent, error) {
+	now := s.now()
+	out := make([]encodedEvent, len(events))
+	seen := make(map[string]int, len(events))
+	for i, e := range events {
+		if e == nil {
+			return nil, &EventError{Index: i, Err: fmt.Errorf("%w: nil event", ErrInvalidEventType)}
+		}
+		typ := e.EventType()
+		fail := func(err error) error { return &EventError{Index: i, EventType: typ, Err: err} }
+		if typ == "" {
+			return nil, fail(fmt.Errorf("%w: empty event type", ErrInvalidEventType))
+		}
+		if v, ok := e.(Validator); ok {
+			if err := v.Validate(now); err != nil {
+				if !isDataError(err) {
+					err = fmt.Errorf("%w: %w", ErrInvalidEventData, err)
+				}
+				return nil, fail(err)
+			}
+		}
+		data, err := s.opts.Serializer.Serialize(e)
+		if err != nil {
+			return nil, fail(err)
+		}
+		var m Metadata
+		if c, ok := e.(MetadataCarrier); ok && c.EventMetadata() != nil {
+			m = *c.EventMetadata()
+		}
+		enc := encodedEvent{id: m.EventID, typ: typ, version: e.EventVersion(), guild: m.GuildID, data: data}
+		if g, ok := e.(GuildScoped); ok {
+			enc.guild = g.EventGuildID()
+		}
+		if enc.id == "" {
+			enc.id, enc.assigned = newEventID(), true
+			m.EventID = enc.id
+		} else if j, dup := seen[enc.id]; dup {
+			return nil, fail(fmt.Errorf("%w: %q is also event %d of the call", ErrDuplicateEvent, enc.id, j))
+		}
+		seen[enc.id] = i
+		if enc.meta, err = json.Marshal(m); err != nil {
+			return nil, fail(fmt.Errorf("%w: metadata: %w", ErrSerializationFailed, err))
+		}
+		out[i] = enc
+	}
+	return out, nil
+}
+
+// isDataError reports whether a validator's error already names a category.
+func isDataError(err error) bool {
+	for _, target := range []error{ErrInvalidEventData, ErrInvalidEventType} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
+}
+
+// newEventID returns a new UUID version 7: unique, and ordered by time.
+func newEventID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// streamState is a stream's row, as the writer sees it.
+type streamState struct {
+	exists  bool
+	version int64
+	count   int64
+	deleted bool
+}
+
+// current returns the stream's version for checks: 0 when it has no events.
+func (st streamState) current() int64 {
+	if !st.exists {
+		return 0
+	}
+	return st.version
+}
+
+// check applies the expected-version truth table.
+func (st streamState) check(streamID string, expected ExpectedVersion) error {
+	ok := false
+	switch expected {
+	case Any:
+		ok = true
+	case NoStream:
+		ok = !st.exists
+	case StreamExists:
+		ok = st.exists && st.version > 0
+	default:
+		ok = st.current() == int64(expected)
+	}
+	if !ok {
+		return &VersionError{StreamID: streamID, Expected: expected, Actual: st.current()}
+	}
+	return nil
+}
+
+// stream reads a stream's row inside the write transaction.
+func (w *writeTx) stream(streamID string) (streamState, error) {
+	st := streamState{exists: true}
+	err := w.tx.QueryRowContext(context.Background(),
+		"SELECT version, event_count, deleted_at IS NOT NULL FROM streams WHERE stream_id = ?", streamID).
+		Scan(&st.version, &st.count, &st.deleted)
+	if isNoRows(err) {
+		return streamState{}, nil
+	}
+	if err != nil {
+		return st, &fatalError{translate(err)}
+	}
+	return st, nil
+}
+
+// append is Append's work inside the write transaction.
+func (w *writeTx) append(streamID string, expected ExpectedVersion, events []encodedEvent) (AppendResult, error) {
+	st, err := w.stream(streamID)
+	if err != nil {
+		return AppendResult{}, err
+	}
+	if st.deleted {
+		return AppendResult{}, fmt.Errorf("%w: %q", ErrStreamDeleted, streamID)
+	}
+	if res, retry, err := w.findRetry(streamID, expected, events); retry || err != nil {
+		return res, err
+	}
+	if err := st.check(streamID, expected); err != nil {
+		return AppendResult{}, err
+	}
+	if len(events) == 0 {
+		return AppendResult{Version: st.current()}, nil
+	}
+	if st.count+int64(len(events)) > int64(w.store.opts.MaxStreamSize) {
+		return AppendResult{}, fmt.Errorf("%w: stream %q holds %d events, %d more would pass the limit of %d",
+			ErrStreamTooLarge, streamID, st.count, len(events), w.store.opts.MaxStreamSize)
+	}
+
+	res := AppendResult{Positions: make([]int64, len(events)), EventIDs: make([]string, len(events))}
+	created := w.now.UnixMicro()
+	version := st.current()
+	for i, e := range events {
+		version++
+		r, err := w.tx.ExecContext(context.Background(),
+			`INSERT INTO events (stream_id, version, event_id, event_type, schema_version, guild_id, data, metadata, created_at)
+			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			streamID, version, e.id, e.typ, e.version, e.guild, e.data, e.meta, created)
+		if err != nil {
+			return AppendResult{}, w.insertError(streamID, expected, i, e, err)
+		}
+		if res.Positions[i], err = r.LastInsertId(); err != nil {
+			return AppendResult{}, &fatalError{translate(err)}
+		}
+		res.EventIDs[i] = e.id
+	}
+	res.Version = version
+	_, err = w.tx.ExecContext(context.Background(),
+		`INSERT INTO streams (stream_id, version, event_count, guild_id, created_at, updated_at)
+		 VALUES (?, ?, ?, ?, ?, ?)
+		 ON CONFLICT (stream_id) DO UPDATE SET
+		     version = excluded.version,
+		     event_count = event_count + excluded.event_count,
+		     updated_at = excluded.updated_at`,
+		streamID, version, len(events), events[0].guild, created, created)
+	if err != nil {
+		return AppendResult{}, &fatalError{translate(err)}
+	}
+	return res, nil
+}
+
+// insertError explains a failed insert. A UNIQUE violation means another
+// writer got there first (another process, between our check and insert,
+// which BEGIN IMMEDIATE rules out) or a duplicate id.
+func (w *writeTx) insertError(streamID string, expected ExpectedVersion, i int, e encodedEvent, err error) error {
+	err = translate(err)
+	if !isUniqueViolation(err) {
+		return &fatalError{err}
+	}
+	if strings.Contains(err.Error(), "event_id") {
+		return &EventError{Index: i, EventType: e.typ, Err: fmt.Errorf("%w: %q", ErrDuplicateEvent, e.id)}
+	}
+	st, serr := w.stream(streamID)
+	if serr != nil {
+		return serr
+	}
+	return &VersionError{StreamID: streamID, Expected: expected, Actual: st.current()}
+}
+
+// findRetry looks up the call's caller-chosen event ids. It reports retry
+// when the call repeats a committed one (see Append), an error when the ids
+// overlap stored events in any other way, and neither when none is stored.
+func (w *writeTx) findRetry(streamID string, expected ExpectedVersion, events []encodedEvent) (AppendResult, bool, error) {
+	ids := make([]any, 0, len(events))
+	for _, e := range events {
+		if !e.assigned {
+			ids = append(ids, e.id)
+		}
+	}
+	if len(ids) == 0 {
+		return AppendResult{}, false, nil
+	}
+	found := make(map[string]storedRef, len(ids))
+	// Look ids up in chunks that stay below SQLite's parameter limit.
+	for chunk := range chunks(ids, 500) {
+		rows, err := w.tx.QueryContext(context.Background(),
+			"SELECT event_id, stream_id, version, position FROM events WHERE event_id IN (?"+strings.Repeat(", ?", len(chunk)-1)+")",
+			chunk...)
+		if err != nil {
+			return AppendResult{}, false, &fatalError{translate(err)}
+		}
+		for rows.Next() {
+			var id string
+			var st storedRef
+			if err := rows.Scan(&id, &st.stream, &st.version, &st.position); err != nil {
+				rows.Close()
+				return AppendResult{}, false, &fatalError{translate(err)}
+			}
+			found[id] = st
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return AppendResult{}, false, &fatalError{translate(err)}
+		}
+	}
+	if len(found) == 0 {
+		return AppendResult{}, false, nil
+	}
+
+	// A retry: every event stored in this stream, consecutively, where the
+	// call would put them.
+	res := AppendResult{Positions: make([]int64, len(events)), EventIDs: make([]string, len(events))}
+	for i, e := range events {
+		st, ok := found[e.id]
+		var want int64
+		switch {
+		case i > 0:
+			want = res.Version + 1
+		case expected >= 0:
+			want = int64(expected) + 1
+		case expected == NoStream:
+			want = 1
+		default: // Any, StreamExists: anywhere
+			want = st.version
+		}
+		if !ok || st.stream != streamID || st.version != want {
+			return AppendResult{}, false, duplicateError(streamID, events, found)
+		}
+		res.Version, res.Positions[i], res.EventIDs[i] = st.version, st.position, e.id
+	}
+	return res, true, nil
+}
+
+// duplicateError names the first event of the call whose id is stored.
+func duplicateError(streamID string, events []encodedEvent, found map[string]storedRef) error {
+	for i, e := range events {
+		if st, ok := found[e.id]; ok {
+			where := "elsewhere in this stream"
+			if st.stream != streamID {
+				where = fmt.Sprintf("in stream %q", st.stream)
+			}
+			return &EventError{Index: i, EventType: e.typ, Err: fmt.Errorf("%w: %q is stored %s at version %d",
+				ErrDuplicateEvent, e.id, where, st.version)}
+		}
+	}
+	return fmt.Errorf("%w: partial retry", ErrDuplicateEvent)
+}
+
+// storedRef is where a stored event id lives.
+type storedRef struct {
+	stream            string
+	version, position int64
+}
+
+// chunks yields s in pieces of at most n.
+func chunks[T any](s []T, n int) func(yield func([]T) bool) {
+	return func(yield func([]T) bool) {
+		for len(s) > 0 {
+			k := min(n, len(s))
+			if !yield(s[:k]) {
+				return
+			}
+			s = s[k:]
+		}
+	}
+}

@@ -1,0 +1,247 @@
+package eventstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"math/rand/v2"
+	"time"
+)
+
+// maxGroup bounds how many waiting requests one commit carries.
+const maxGroup = 256
+
+// writeRequest is one unit of write work for the writer goroutine: an
+// append, a delete, or a Tx. op runs inside the group's transaction.
+type writeRequest struct {
+	ctx  context.Context
+	op   func(w *writeTx) error
+	err  error
+	done chan struct{}
+}
+
+// writeTx is the transaction a write request runs in, shared by every
+// request of one group.
+type writeTx struct {
+	store *Store
+	tx    *sql.Tx
+	now   time.Time // the commit time of the group
+}
+
+// fatalError marks an error after which the group's transaction cannot be
+// trusted: it is rolled back as a whole and every request in it fails.
+type fatalError struct{ err error }
+
+func (e *fatalError) Error() string { return e.err.Error() }
+func (e *fatalError) Unwrap() error { return e.err }
+
+// runWriter is the writer goroutine. It takes the first waiting request,
+// then every other request already waiting (without waiting for more: a lone
+// append is committed at once), and commits them in one transaction.
+func (s *Store) runWriter() {
+	defer close(s.writerDone)
+	group := make([]*writeRequest, 0, maxGroup)
+	for {
+		select {
+		case r := <-s.reqs:
+			group = append(group[:0], r)
+		case <-s.quit:
+			s.failQueued()
+			return
+		}
+	drain:
+		for len(group) < maxGroup {
+			select {
+			case r := <-s.reqs:
+				group = append(group, r)
+			default:
+				break drain
+			}
+		}
+		s.commitGroup(group)
+		clear(group)
+	}
+}
+
+// failQueued answers every request still queued at Close.
+func (s *Store) failQueued() {
+	for {
+		select {
+		case r := <-s.reqs:
+			r.err = errClosed
+			close(r.done)
+		default:
+			return
+		}
+	}
+}
+
+// commitGroup runs the requests of one group in one transaction. Each
+// request runs inside its own savepoint, so one that fails (a wrong expected
+// version, say) is rolled back alone; the others commit together. Nobody is
+// answered before the commit is durable.
+func (s *Store) commitGroup(group []*writeRequest) {
+	bg := context.Background() // statements are never interrupted mid-group
+	finish := func(err error) {
+		for _, r := range group {
+			if err != nil && r.err == nil {
+				r.err = err
+			}
+			close(r.done)
+		}
+	}
+	tx, err := s.wdb.BeginTx(bg, nil) // BEGIN IMMEDIATE (see dsn)
+	if err != nil {
+		finish(translate(err))
+		return
+	}
+	w := &writeTx{store: s, tx: tx, now: s.now()}
+	single := len(group) == 1
+	committed := 0
+	for _, r := range group {
+		if err := r.ctx.Err(); err != nil {
+			r.err = err
+			continue
+		}
+		if !single {
+			if _, err := tx.ExecContext(bg, "SAVEPOINT request"); err != nil {
+				tx.Rollback()
+				finish(translate(err))
+				return
+			}
+		}
+		err := r.op(w)
+		var fatal *fatalError
+		if errors.As(err, &fatal) || isTransient(err) {
+			// The transaction may be broken: nothing of the group commits.
+			tx.Rollback()
+			finish(err)
+			return
+		}
+		if single {
+			r.err = err
+			if err != nil {
+				tx.Rollback()
+				close(r.done)
+				return
+			}
+			committed++
+			break
+		}
+		if err != nil {
+			r.err = err
+			if _, rerr := tx.ExecContext(bg, "ROLLBACK TO request; RELEASE request"); rerr != nil {
+				tx.Rollback()
+				finish(translate(rerr))
+				return
+			}
+			continue
+		}
+		if _, err := tx.ExecContext(bg, "RELEASE request"); err != nil {
+			tx.Rollback()
+			finish(translate(err))
+			return
+		}
+		committed++
+	}
+	if committed == 0 {
+		tx.Rollback()
+		finish(nil)
+		return
+	}
+	if err := tx.Commit(); err != nil {
+		finish(translate(err))
+		return
+	}
+	s.commits.broadcast()
+	finish(nil)
+}
+
+// submit queues a write and waits for its answer. The caller always waits
+// for the writer's verdict, even when ctx is cancelled meanwhile: a write
+// that was started is reported as it ended, never guessed.
+func (s *Store) submit(ctx context.Context, op func(w *writeTx) error) error {
+	if err := s.checkOpen(); err != nil {
+		return err
+	}
+	r := &writeRequest{ctx: ctx, op: op, done: make(chan struct{})}
+	select {
+	case s.reqs <- r:
+	case <-s.quit:
+		return errClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-r.done:
+	case <-s.writerDone:
+		// The writer ended; it may still have answered r on its way out.
+		select {
+		case <-r.done:
+		default:
+			return errClosed
+		}
+	}
+	return r.err
+}
+
+// write submits op and retries it on transient failures with exponential
+// backoff and ±20% jitter. It returns the number of retries made.
+func (s *Store) write(ctx context.Context, op func(w *writeTx) error) (retries int, err error) {
+	delay := s.opts.RetryDelay
+	for {
+		err = s.submit(ctx, op)
+		if err == nil || !isTransient(err) || retries >= s.opts.MaxRetries {
+			return retries, err
+		}
+		retries++
+		s.opts.Logger.Warn().Err(err).Int("retry", retries).Dur("delay", delay).Msg("eventstore: retrying write")
+		t := time.NewTimer(jitter(delay))
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return retries, ctx.Err()
+		}
+		delay *= 2
+	}
+}
+
+// jitter returns d ±20%.
+func jitter(d time.Duration) time.Duration {
+	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+}
+
+// exec runs a statement in the group's transaction, translating errors.
+func (w *writeTx) exec(query string, args ...any) (sql.Result, error) {
+	res, err := w.tx.ExecContext(context.Background(), query, args...)
+	return res, translate(err)
+}
+
+// QueryContext implements queryer, so reads inside a Tx see its writes.
+func (w *writeTx) QueryContext(_ context.Context, query string, args ...any) (*sql.Rows, error) {
+	return w.tx.QueryContext(context.Background(), query, args...)
+}
+
+// QueryRowContext implements queryer.
+func (w *writeTx) QueryRowContext(_ context.Context, query string, args ...any) *sql.Row {
+	return w.tx.QueryRowContext(context.Background(), query, args...)
+}
+
+// savepoint runs fn inside a nested savepoint and rolls it back when fn
+// fails, so fn's work is all or nothing within the enclosing transaction.
+func (w *writeTx) savepoint(fn func() error) error {
+	if _, err := w.exec("SAVEPOINT nested"); err != nil {
+		return &fatalError{err}
+	}
+	if err := fn(); err != nil {
+		if _, rerr := w.exec("ROLLBACK TO nested; RELEASE nested"); rerr != nil {
+			return &fatalError{rerr}
+		}
+		return err
+	}
+	if _, err := w.exec("RELEASE nested"); err != nil {
+		return &fatalError{err}
+	}
+	return nil
+}
