@@ -2,6 +2,7 @@ package eventstore_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -177,3 +178,5 @@ func baseOf(e es.Event) *es.Base {
 	}
 	panic(fmt.Sprintf("not a GameBot event: %T", e))
 }
+
+var posInf = math.Inf(1)
