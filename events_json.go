@@ -16,7 +16,8 @@ import (
 // Fields of the anonymous struct are shallower than the ones they replace,
 // so encoding/json picks them and ignores the originals.
 
-// baseJSON is the wire form of Base (Metadata is never part of it).
+// baseJSON is the wire form of Base (Metadata is never part of it). Its
+// field order is the order of the keys in every event's JSON.
 type baseJSON struct {
 	GameID      string   `json:"game_id"`
 	GuildID     string   `json:"guild_id"`
@@ -34,7 +35,8 @@ func (b *Base) setWire(w baseJSON) {
 	b.Timestamp = time.Time(w.Timestamp)
 }
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler. Besides timestamp, started_at
+// is a time, so it is replaced too.
 func (e GameStarted) MarshalJSON() ([]byte, error) {
 	type plain GameStarted
 	return json.Marshal(struct {
@@ -47,6 +49,8 @@ func (e GameStarted) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON implements json.Unmarshaler.
 func (e *GameStarted) UnmarshalJSON(b []byte) error {
 	type plain GameStarted
+	// The embedded pointer lets encoding/json fill e's own fields in
+	// place; the replaced ones are copied back after decoding.
 	w := struct {
 		baseJSON
 		*plain
@@ -136,7 +140,8 @@ func (e *TeamEliminated) UnmarshalJSON(b []byte) error {
 	return unmarshalBase(b, &w, &w.baseJSON, &e.Base)
 }
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler. finished_at is replaced like
+// timestamp.
 func (e GameCompleted) MarshalJSON() ([]byte, error) {
 	type plain GameCompleted
 	return json.Marshal(struct {
@@ -201,7 +206,9 @@ func (e *RaceModeTimeExpired) UnmarshalJSON(b []byte) error {
 }
 
 // unmarshalBase decodes b into the wire struct w and copies the decoded
-// base fields into base.
+// base fields into base. The event's other fields were decoded in place
+// through w's embedded pointer; Metadata is left as it was, since it is
+// not part of the data.
 func unmarshalBase(b []byte, w any, wb *baseJSON, base *Base) error {
 	if err := json.Unmarshal(b, w); err != nil {
 		return err
@@ -210,7 +217,8 @@ func unmarshalBase(b []byte, w any, wb *baseJSON, base *Base) error {
 	return nil
 }
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler. LastGuess is never embedded, so
+// it may have JSON methods of its own.
 func (g LastGuess) MarshalJSON() ([]byte, error) {
 	type plain LastGuess
 	return json.Marshal(struct {
@@ -233,7 +241,8 @@ func (g *LastGuess) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// MarshalJSON implements json.Marshaler.
+// MarshalJSON implements json.Marshaler. A nil last_match_timestamp
+// stays null.
 func (m TeamMatches) MarshalJSON() ([]byte, error) {
 	type plain TeamMatches
 	return json.Marshal(struct {

@@ -21,6 +21,7 @@ func (e *GameStarted) Validate(now time.Time) error {
 	c.check(e.RoundNumber == 1, "round_number", "round_number must be 1 for game_started")
 	c.metadata(&e.Metadata)
 
+	// teams: the generic rules first, team by team in key order.
 	c.check(len(e.Teams) > 0, "teams", "teams must not be empty")
 	teamKeys(&c, "teams", e.Teams)
 	teamIDs := sortedKeys(e.Teams)
@@ -47,6 +48,8 @@ func (e *GameStarted) Validate(now time.Time) error {
 		c.check(len(e.Teams) >= 2, "teams", string(e.Mode)+" needs at least 2 teams")
 	}
 
+	// team_ids: the same set as the keys of teams, each id once; its
+	// order (turn order) is free.
 	c.check(len(e.TeamIDs) > 0, "team_ids", "team_ids must not be empty")
 	seen := make(map[string]bool, len(e.TeamIDs))
 	for _, id := range e.TeamIDs {
@@ -59,6 +62,8 @@ func (e *GameStarted) Validate(now time.Time) error {
 		c.check(seen[id], "team_ids", "team_ids is missing team "+id)
 	}
 
+	// player_ids: every team member, each once; players outside teams
+	// (spectators, substitutes) are allowed.
 	c.check(len(e.PlayerIDs) > 0, "player_ids", "player_ids must not be empty")
 	players := make(map[string]bool, len(e.PlayerIDs))
 	for _, p := range e.PlayerIDs {
@@ -71,6 +76,7 @@ func (e *GameStarted) Validate(now time.Time) error {
 		}
 	}
 
+	// config: zero means the mode's default, so only negatives are wrong.
 	c.nonNegative("config.rounds_required", e.Config.RoundsRequired)
 	c.nonNegative("config.success_threshold", e.Config.SuccessThreshold)
 	c.nonNegative("config.round_duration_seconds", e.Config.RoundDurationSeconds)
@@ -90,6 +96,8 @@ func (e *RoundStarted) Validate(now time.Time) error {
 	var c checker
 	c.base(&e.Base, now)
 	c.metadata(&e.Metadata)
+	// An empty key is reported before the per-team rules would report it
+	// as a mismatch with its team_id.
 	c.check(len(e.TeamStates) > 0, "team_states", "team_states must not be empty")
 	teamKeys(&c, "team_states", e.TeamStates)
 	for _, id := range sortedKeys(e.TeamStates) {
@@ -116,7 +124,9 @@ func (e *GuessProcessed) Validate(now time.Time) error {
 	c.required("team_id", e.TeamID)
 	c.required("player1_id", e.Player1ID)
 	c.required("player2_id", e.Player2ID)
+	// A guess pairs two different players; the second one is at fault.
 	c.check(e.Player1ID != e.Player2ID, "player2_id", "player2_id must differ from player1_id")
+	// match_score exists exactly when the guess matched.
 	if e.GuessSuccessful {
 		c.check(e.MatchScore != nil, "match_score", "match_score is required when guess_successful")
 		c.check(e.MatchScore == nil || *e.MatchScore > 0, "match_score", "match_score must be a positive integer")
@@ -150,6 +160,7 @@ func (e *GuessAbandoned) Validate(now time.Time) error {
 	c.check(e.AbandoningPlayerID == e.Player1ID || e.AbandoningPlayerID == e.Player2ID,
 		"abandoning_player_id", "abandoning_player_id must be player1_id or player2_id")
 	c.check(e.Reason.Valid(), "reason", "reason must be timeout, player_quit or disconnected")
+	// last_guess is optional, but complete when present.
 	if g := e.LastGuess; g != nil {
 		c.required("last_guess.player_id", g.PlayerID)
 		c.required("last_guess.word", g.Word)
@@ -160,6 +171,7 @@ func (e *GuessAbandoned) Validate(now time.Time) error {
 	c.positive("guess_count", e.GuessCount)
 	c.positive("round_guess_count", e.RoundGuessCount)
 	c.positive("total_guesses", e.TotalGuesses)
+	// guess_duration is null when it could not be measured.
 	c.check(e.GuessDuration == nil || *e.GuessDuration >= 0, "guess_duration", "guess_duration must not be negative")
 	return c.result()
 }
@@ -176,6 +188,7 @@ func (e *TeamEliminated) Validate(now time.Time) error {
 	c.metadata(&e.Metadata)
 	c.required("team_id", e.TeamID)
 	c.check(e.Reason.Valid(), "reason", "reason must be timeout, max_guesses, round_loss or forfeit")
+	// final_score has no rule: penalties can make a score negative.
 	c.check(e.FinalState.TeamID == e.TeamID, "final_state.team_id", "final_state.team_id must equal team_id")
 	c.nonNegative("final_state.matches", e.FinalState.Matches)
 	c.nonNegative("final_state.total_guesses", e.FinalState.TotalGuesses)
@@ -194,6 +207,8 @@ func (e *GameCompleted) Validate(now time.Time) error {
 	var c checker
 	c.base(&e.Base, now)
 	c.metadata(&e.Metadata)
+	// winners before final_scores, as in the table; sorted for a fixed
+	// report.
 	for _, id := range e.Winners.Sorted() {
 		_, scored := e.FinalScores[id]
 		c.check(scored, "winners", "winners lists team "+id+" missing from final_scores")
@@ -209,6 +224,8 @@ func (e *GameCompleted) Validate(now time.Time) error {
 	}
 	c.nonNegative("game_duration", e.GameDuration)
 	c.positive("total_rounds", e.TotalRounds)
+	// finished_at is compared with timestamp at stored precision; it is
+	// not in the future because timestamp is not.
 	c.check(!e.FinishedAt.IsZero(), "finished_at", "finished_at is required")
 	c.check(!NormalizeTime(e.FinishedAt).After(NormalizeTime(e.Timestamp)),
 		"finished_at", "finished_at cannot be after timestamp")
@@ -227,6 +244,8 @@ func (e *KnockoutRoundCompleted) Validate(now time.Time) error {
 	c.base(&e.Base, now)
 	c.check(e.Mode == ModeKnockout, "mode", "mode must be knockout for knockout_round_completed")
 	c.metadata(&e.Metadata)
+	// Both lists are checked by index; a repeat is reported at its second
+	// occurrence, a team in both lists at its advancing entry.
 	eliminated := make(map[string]bool, len(e.EliminatedTeams))
 	for i, t := range e.EliminatedTeams {
 		f := index("eliminated_teams", i)
@@ -261,6 +280,7 @@ func (e *RaceModeTimeExpired) Validate(now time.Time) error {
 	c.base(&e.Base, now)
 	c.check(e.Mode == ModeRace, "mode", "mode must be race for race_mode_time_expired")
 	c.metadata(&e.Metadata)
+	// last_match_timestamp has no rule: null before a team's first match.
 	c.check(len(e.FinalMatches) > 0, "final_matches", "final_matches must not be empty")
 	teamKeys(&c, "final_matches", e.FinalMatches)
 	for _, id := range sortedKeys(e.FinalMatches) {

@@ -20,6 +20,7 @@ type LineError struct {
 	Err  error
 }
 
+// Error returns "line N: " and the cause.
 func (e *LineError) Error() string { return fmt.Sprintf("line %d: %v", e.Line, e.Err) }
 
 // Unwrap returns the cause.

@@ -30,6 +30,8 @@ func Check(events []eventstore.Event) error {
 	if len(events) == 0 {
 		return fmt.Errorf("%w: no events", ErrMalformed)
 	}
+	// First pass: every event is a GameBot event, and where each event id
+	// sits, so a causation id can be placed.
 	ids := make(map[string]int) // event id → index
 	for i, e := range events {
 		if BaseOf(e) == nil {
@@ -43,6 +45,7 @@ func Check(events []eventstore.Event) error {
 	if !ok {
 		return fail(0, "first event is %s, not game_started", events[0].EventType())
 	}
+	// Second pass: the rules, in stream order.
 	eliminated := make(map[string]bool)
 	completed, expired := -1, -1
 	prev := gs.Base
@@ -59,6 +62,7 @@ func Check(events []eventstore.Event) error {
 			return fail(i, "timestamp goes back")
 		}
 		prev = *b
+		// A causation id outside the stream (a command's source) is fine.
 		if c := metadata(e).CausationID; c != "" {
 			if j, ok := ids[c]; ok && j >= i {
 				return fail(i, "causation_id names event %d, not an earlier one", j)
@@ -84,6 +88,7 @@ func Check(events []eventstore.Event) error {
 				return fail(i, "team %q acts after its elimination", t)
 			}
 		}
+		// Record what changes the rules for later events.
 		switch e := e.(type) {
 		case *eventstore.TeamEliminated:
 			eliminated[e.TeamID] = true
@@ -98,6 +103,8 @@ func Check(events []eventstore.Event) error {
 
 // teams returns the team ids e mentions and, among them, those that act.
 func teams(e eventstore.Event) (mentioned, acting []string) {
+	// Acting: guessing, starting a round, advancing. Being named in an
+	// elimination or a result is not acting.
 	switch e := e.(type) {
 	case *eventstore.RoundStarted:
 		for id := range e.TeamStates {

@@ -69,6 +69,7 @@ func Play(cfg Config) ([]eventstore.Event, error) {
 		rng: rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15)),
 		now: eventstore.NormalizeTime(cfg.Start),
 	}
+	// A natural game picks its own length, from the same source.
 	target := cfg.Events
 	if target == 0 {
 		target = 36 + s.rng.IntN(20)
@@ -128,6 +129,8 @@ func (s *sim) playerID() string {
 
 // uuidV7 returns a version 7 UUID with the current time and seeded bits.
 func (s *sim) uuidV7() string {
+	// RFC 9562 layout: 48 bits of Unix milliseconds, version, 74 random
+	// bits, variant. uuid.NewV7 would read the wall clock.
 	var u uuid.UUID
 	ms := uint64(s.now.UnixMilli())
 	for i := range 6 {
@@ -165,6 +168,7 @@ func (s *sim) base() eventstore.Base {
 // and acted by actor ("" for the bot), and returns e's metadata.
 func (s *sim) emit(e eventstore.Event, parent *eventstore.Metadata, actor string) *eventstore.Metadata {
 	md := e.(eventstore.MetadataCarrier).EventMetadata()
+	// The first event opens the chain; every other one follows a parent.
 	if parent == nil {
 		s.corr = s.uuidV7()
 		*md = eventstore.Metadata{SourceID: s.snowflake(), CorrelationID: s.corr, GuildID: s.cfg.GuildID}

@@ -26,6 +26,8 @@ const (
 // guess plays one guess of t and emits guess_processed or guess_abandoned
 // caused by parent. It returns the event's metadata.
 func (s *sim) guess(t *team, parent *eventstore.Metadata) *eventstore.Metadata {
+	// Every attempt counts, abandoned ones included: the counters of
+	// guess_abandoned must be positive too.
 	s.tick(2, 15)
 	t.total++
 	t.roundGuesses++
@@ -33,6 +35,8 @@ func (s *sim) guess(t *team, parent *eventstore.Metadata) *eventstore.Metadata {
 	p1, p2 := t.players[0], t.players[1]
 	s.stat(p1).TotalGuesses++
 	s.stat(p2).TotalGuesses++
+	// Each player takes 0.8 to 12.8 s; the guess lasts as long as the
+	// slower one.
 	d1, d2 := 800+s.rng.IntN(12000), 800+s.rng.IntN(12000)
 	w1 := words[s.rng.IntN(len(words))]
 
@@ -44,6 +48,8 @@ func (s *sim) guess(t *team, parent *eventstore.Metadata) *eventstore.Metadata {
 		Player1Word: w1, GuessCount: t.sinceMatch, RoundGuessCount: t.roundGuesses,
 		TotalGuesses: t.total, GuessDuration: max(d1, d2), Player1Duration: d1, Player2Duration: d2,
 	}
+	// Players converge: the longer a pair has tried, the likelier a
+	// match, and the fewer points it is worth.
 	chance := min(12+6*t.sinceMatch, 70)
 	switch {
 	case s.cfg.Mode == eventstore.ModeRace && s.rng.IntN(100) < giveUpPercent:
@@ -70,6 +76,7 @@ func (s *sim) guess(t *team, parent *eventstore.Metadata) *eventstore.Metadata {
 // abandon emits guess_abandoned for the guess being played by t.
 func (s *sim) abandon(t *team, parent *eventstore.Metadata, word string, duration int) *eventstore.Metadata {
 	p1, p2 := t.players[0], t.players[1]
+	// Either player may leave, for any of the three reasons.
 	quitter := t.players[s.rng.IntN(2)]
 	s.stat(quitter).AbandonedGuesses++
 	reasons := []eventstore.AbandonReason{eventstore.AbandonTimeout, eventstore.AbandonPlayerQuit, eventstore.AbandonDisconnected}
@@ -86,6 +93,7 @@ func (s *sim) abandon(t *team, parent *eventstore.Metadata, word string, duratio
 		}
 		e.LastGuess = &eventstore.LastGuess{PlayerID: other, Word: word, Timestamp: s.now.Add(-1500e6)}
 	}
+	// A disconnect leaves no measured duration.
 	if e.Reason != eventstore.AbandonDisconnected {
 		e.GuessDuration = &duration
 	}
@@ -99,5 +107,7 @@ func (s *sim) stat(id string) *eventstore.PlayerStats {
 			return st
 		}
 	}
-	return &eventstore.PlayerStats{} // not reached: every player has stats
+	// Not reached: every player has stats. A throwaway value keeps the
+	// simulator free of panics.
+	return &eventstore.PlayerStats{}
 }

@@ -10,6 +10,7 @@ import (
 // game_started, per round round_started and its guesses, game_completed.
 // Events: 2 + rounds + guesses = n.
 func (s *sim) playTwoPlayer(n int) {
+	// Long games get more rounds rather than endless ones.
 	s.newTeams(1)
 	rounds := twoPlayerRounds
 	if n > 250 {
@@ -19,6 +20,7 @@ func (s *sim) playTwoPlayer(n int) {
 	if rounds != twoPlayerRounds {
 		cfg.RoundsRequired = rounds
 	}
+	// The pair wins when at least success_threshold rounds had a match.
 	threshold := cfg.WithDefaults(eventstore.ModeTwoPlayer).SuccessThreshold
 	gs := s.start(cfg).EventMetadata()
 	parent, won := gs, 0
@@ -28,6 +30,8 @@ func (s *sim) playTwoPlayer(n int) {
 			s.round++
 			s.tick(5, 20)
 		}
+		// Guesses answer the round's opening; the next round follows the
+		// round's last guess.
 		opener := s.roundStarted(parent, 0)
 		parent = opener
 		for range guesses {
@@ -69,6 +73,8 @@ func (s *sim) playKnockout(n int) {
 		perRound[r] = teams - r + extra[r]
 		limit = max(limit, perRound[r]) // no team can run out mid-round
 	}
+	// Record the limit only where it differs from the default, as a bot
+	// would.
 	var cfg eventstore.GameConfig
 	if limit != eventstore.DefaultEliminationGuessLimit {
 		cfg.EliminationGuessLimit = limit
@@ -119,6 +125,7 @@ func (s *sim) eliminate(parent *eventstore.Metadata, limit int, roundStart time.
 		},
 		FinalScore: loser.score, PlayerStats: loser.playerStats(),
 	}
+	// The round closes right after the elimination, caused by it.
 	md := s.emit(e, parent, "")
 	s.tick(1, 2)
 	k := &eventstore.KnockoutRoundCompleted{
@@ -145,6 +152,8 @@ func (s *sim) playRace(n int) {
 		teams = 2 + s.rng.IntN(2)
 	}
 	s.newTeams(teams)
+	// Race has no rounds: every guess answers the game's start, and the
+	// config is set once the guesses' duration is known.
 	gs := s.start(eventstore.GameConfig{})
 	opener := gs.EventMetadata()
 	for _, t := range s.schedule(s.teams, n-3) {
@@ -157,6 +166,7 @@ func (s *sim) playRace(n int) {
 		limit = (elapsed/60 + 1) * 60
 		gs.Config.TimeLimit = limit
 	}
+	// The clock runs out exactly at the limit, after the last guess.
 	s.now = gs.StartedAt.Add(time.Duration(limit) * time.Second)
 	e := &eventstore.RaceModeTimeExpired{Base: s.base(), FinalMatches: map[string]eventstore.TeamMatches{}, GameDuration: limit}
 	best := 1 // a team needs a match to win
@@ -168,6 +178,7 @@ func (s *sim) playRace(n int) {
 		best = max(best, t.matches)
 	}
 	md := s.emit(e, opener, "")
+	// Teams tied on the most matches share the win.
 	winners := eventstore.NewSet[string]()
 	for _, t := range s.teams {
 		if t.matches == best {

@@ -42,12 +42,14 @@ func (s *sim) newTeams(n int) {
 // start emits game_started and returns it.
 func (s *sim) start(cfg eventstore.GameConfig) *eventstore.GameStarted {
 	s.round = 1
+	// Teams and players are listed in turn and join order.
 	e := &eventstore.GameStarted{Base: s.base(), Teams: map[string][]string{}, Config: cfg, StartedAt: s.now}
 	for _, t := range s.teams {
 		e.Teams[t.id] = t.players[:]
 		e.TeamIDs = append(e.TeamIDs, t.id)
 		e.PlayerIDs = append(e.PlayerIDs, t.players[:]...)
 	}
+	// The first player's command opens the game in some channel.
 	md := s.emit(e, nil, s.teams[0].players[0])
 	md.Extra = map[string]string{"channel_id": s.snowflake()}
 	return e
@@ -57,6 +59,7 @@ func (s *sim) start(cfg eventstore.GameConfig) *eventstore.GameStarted {
 // each team's guess allowance (0 where the mode has none).
 func (s *sim) roundStarted(parent *eventstore.Metadata, remaining int) *eventstore.Metadata {
 	e := &eventstore.RoundStarted{Base: s.base(), TeamStates: map[string]eventstore.TeamState{}}
+	// The per-round counters restart; the game totals go on.
 	for _, t := range s.active() {
 		t.roundGuesses, t.roundMatches = 0, 0
 		e.TeamStates[t.id] = eventstore.TeamState{
@@ -83,6 +86,7 @@ func (s *sim) completed(parent *eventstore.Metadata, winners eventstore.Set[stri
 		TotalRounds:  rounds,
 		FinishedAt:   s.now,
 	}
+	// Eliminated teams keep their final score.
 	for _, t := range s.teams {
 		e.FinalScores[t.id] = eventstore.TeamScore{
 			Score: t.score, Matches: t.matches, TotalGuesses: t.total,
@@ -106,6 +110,7 @@ func (s *sim) active() []*team {
 // schedule returns a random interleaving of guesses: every team of teams
 // at least once, n turns in all (n ≥ len(teams)).
 func (s *sim) schedule(teams []*team, n int) []*team {
+	// One guaranteed turn each, the rest drawn, then all shuffled.
 	turns := slices.Clone(teams)
 	for len(turns) < n {
 		turns = append(turns, teams[s.rng.IntN(len(teams))])
@@ -138,6 +143,7 @@ func (t *team) average() float64 {
 func (t *team) playerStats() map[string]eventstore.PlayerStats {
 	out := make(map[string]eventstore.PlayerStats, len(t.stats))
 	for id, st := range t.stats {
+		// A copy: later guesses must not change events already made.
 		v := *st
 		if v.SuccessfulMatches > 0 {
 			v.AverageGuessCount = float64(v.TotalGuesses) / float64(v.SuccessfulMatches)
