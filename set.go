@@ -24,8 +24,13 @@ func NewSet[T cmp.Ordered](items ...T) Set[T] {
 	return s
 }
 
-// Add puts v into the set. The set must not be nil.
-func (s Set[T]) Add(v T) { s[v] = struct{}{} }
+// Add puts v into the set, making the set first when it is nil.
+func (s *Set[T]) Add(v T) {
+	if *s == nil {
+		*s = make(Set[T])
+	}
+	(*s)[v] = struct{}{}
+}
 
 // Has reports whether v is in the set; a nil set has nothing.
 func (s Set[T]) Has(v T) bool {

@@ -61,3 +61,12 @@ func TestSet_Null(t *testing.T) {
 		t.Error("nil set has members")
 	}
 }
+
+func TestSet_AddToNil(t *testing.T) {
+	var s es.Set[string]
+	s.Add("b")
+	s.Add("a")
+	if diff := cmp.Diff([]string{"a", "b"}, s.Sorted()); diff != "" {
+		t.Errorf("Sorted (-want +got):\n%s", diff)
+	}
+}
