@@ -97,7 +97,9 @@ func Marshal(s Serializer, r RecordedEvent) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrSerializationFailed, err)
 	}
-	b, err := json.Marshal(Envelope{
+	// Envelope's own encoder directly: json.Marshal would only validate
+	// and compact its output once more.
+	b, err := Envelope{
 		Type:          r.Event.EventType(),
 		Version:       r.Event.EventVersion(),
 		StreamID:      r.StreamID,
@@ -107,7 +109,7 @@ func Marshal(s Serializer, r RecordedEvent) ([]byte, error) {
 		CreatedAt:     r.CreatedAt,
 		Data:          data,
 		Metadata:      md,
-	})
+	}.MarshalJSON()
 	if err != nil {
 		return nil, fmt.Errorf("%w: envelope of %s: %w", ErrSerializationFailed, r.Event.EventType(), err)
 	}
