@@ -3,6 +3,7 @@ package eventstore
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 )
 
 // Serializer turns events into bytes and back. The event's type and schema
@@ -44,6 +45,10 @@ func (s *JSONSerializer) Registry() *Registry { return s.registry }
 func (s *JSONSerializer) Serialize(e Event) ([]byte, error) {
 	if e == nil {
 		return nil, fmt.Errorf("%w: nil event", ErrInvalidEventType)
+	}
+	// A typed nil pointer would encode as null and decode as a zero event.
+	if v := reflect.ValueOf(e); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, fmt.Errorf("%w: nil %T", ErrInvalidEventType, e)
 	}
 	if _, err := s.registry.New(e.EventType(), e.EventVersion()); err != nil {
 		return nil, err

@@ -181,37 +181,53 @@ func (r *Registry) Upcast(eventType string, version int, data []byte) ([]byte, i
 // first being version itself.
 func (r *Registry) path(eventType string, version int) ([]int, int, error) {
 	r.mu.RLock()
-	t := r.types[eventType]
-	if t == nil {
-		r.mu.RUnlock()
-		return nil, 0, fmt.Errorf("%w: %q is not registered", ErrInvalidEventType, eventType)
-	}
-	current := t.current
-	p, ok := t.paths[version]
+	p, current, done, err := r.lookupPath(eventType, version, false)
 	r.mu.RUnlock()
-	switch {
-	case version == current:
-		return []int{version}, current, nil
-	case version > current:
-		return nil, 0, fmt.Errorf("%w: %s version %d is newer than the registered version %d",
-			ErrDeserializationFailed, eventType, version, current)
-	case version < 1:
-		return nil, 0, fmt.Errorf("%w: %s version %d", ErrDeserializationFailed, eventType, version)
-	case ok:
-		return p, current, nil
+	if done {
+		return p, current, err
 	}
-
+	// Search under the write lock, deciding again from the state held now:
+	// a registration between the two locks may have moved the current
+	// version, and a path memoised towards the old one would be wrong.
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	p, current, _, err = r.lookupPath(eventType, version, true)
+	return p, current, err
+}
+
+// lookupPath does the work of path with r.mu held. Without search it
+// reports done=false when a path would have to be searched; with search
+// (r.mu held for writing) it searches and memoises the result.
+func (r *Registry) lookupPath(eventType string, version int, search bool) (p []int, current int, done bool, err error) {
+	t := r.types[eventType]
+	if t == nil {
+		return nil, 0, true, fmt.Errorf("%w: %q is not registered", ErrInvalidEventType, eventType)
+	}
+	current = t.current
+	switch {
+	case version == current:
+		return []int{version}, current, true, nil
+	case version > current:
+		return nil, 0, true, fmt.Errorf("%w: %s version %d is newer than the registered version %d",
+			ErrDeserializationFailed, eventType, version, current)
+	case version < 1:
+		return nil, 0, true, fmt.Errorf("%w: %s version %d", ErrDeserializationFailed, eventType, version)
+	}
+	if p, ok := t.paths[version]; ok {
+		return p, current, true, nil
+	}
+	if !search {
+		return nil, 0, false, nil
+	}
 	p = shortestPath(t.edges, version, current)
 	if p == nil {
-		return nil, 0, fmt.Errorf("%w: %s from version %d to %d", ErrNoMigrationPath, eventType, version, current)
+		return nil, 0, true, fmt.Errorf("%w: %s from version %d to %d", ErrNoMigrationPath, eventType, version, current)
 	}
 	if t.paths == nil {
 		t.paths = make(map[int][]int)
 	}
 	t.paths[version] = p
-	return p, current, nil
+	return p, current, true, nil
 }
 
 // shortestPath runs a breadth-first search over the migration edges and
