@@ -1,0 +1,104 @@
+// Package eventstore is an embedded, single-file event store on SQLite for
+// the GameBot Discord game bot: every game is an append-only stream of
+// versioned domain events, kept in one file beside the bot, with no server
+// and no cgo.
+//
+// # Basics
+//
+// [Open] a file once per process, [Store.Append] events to a stream with an
+// expected version, read them back with [Store.ReadStream] or the global
+// order with [Store.ReadAll], and [Store.Close] the store when done:
+//
+//	s, err := eventstore.Open("gamebot.db", nil) // nil: all defaults
+//	res, err := s.Append(ctx, "game-1", eventstore.NoStream, started, round)
+//	events, err := s.ReadStream(ctx, "game-1", 1, 100)
+//
+// Events are Go values implementing [Event]. The eight GameBot events
+// ([GameStarted], [RoundStarted], [GuessProcessed], [GuessAbandoned],
+// [TeamEliminated], [GameCompleted], [KnockoutRoundCompleted],
+// [RaceModeTimeExpired]) are registered by default; other types can be
+// registered in a [Registry] and passed through [Options.Serializer].
+//
+// # Streams and versions
+//
+// A stream id is non-empty UTF-8 of at most 255 bytes without control
+// characters; ids starting with '$' are reserved ([ValidateStreamID]). Each
+// event has a stream version (1, 2, 3, … within its stream, no gaps) and a
+// global position (1, 2, 3, … across the store, in commit order, never
+// reused). A stream's version is its last event's; an absent stream has
+// version 0. An event's schema version ([Event.EventVersion]) is stored
+// apart from both.
+//
+// Streams end in one of two ways. A soft delete ([SoftDelete]) marks the
+// stream deleted: reads and appends fail with [ErrStreamDeleted], the events
+// stay in the global order. A hard delete ([HardDelete]) removes the events;
+// the id may be used again from version 1 and positions keep increasing.
+//
+// # Concurrency
+//
+// A [Store] is safe for concurrent use. Appends use optimistic concurrency:
+// the expected version ([Any], [NoStream], [StreamExists] or an exact
+// version) is checked in the same write transaction as the insert, so of
+// several writers expecting the same version exactly one wins and the others
+// get a [*VersionError]. One writer goroutine owns the write connection and
+// commits the appends that wait at the same moment in one transaction
+// (group commit), each in its own savepoint, so a failing append fails alone
+// and nobody is answered before the commit is durable. Reads run on a pool
+// of reader connections and never wait for writes (WAL mode).
+//
+// [Store.Tx] groups work on several streams into one atomic transaction,
+// retried on transient failures (busy, locked, I/O). Appends are idempotent
+// on the metadata event id: retrying an append that committed returns the
+// original result.
+//
+// # Reading
+//
+// [Store.ReadStream] and [Store.ReadAll] return at most count events;
+// their backward twins read in descending order from -1, the end.
+// [Store.StreamEvents] and [Store.AllEvents] are iterators that read in
+// batches and hold constant memory. A [Filter] narrows global reads by event
+// type, stream-id prefix (a literal byte prefix) or guild.
+// [Store.StreamVersion], [Store.StreamInfo] and [Store.Streams] describe
+// streams without reading their events.
+//
+// # Versioning
+//
+// A [Serializer] turns events into bytes; the default [JSONSerializer] is
+// deterministic (UTC times with microseconds, sorted sets and keys). A
+// [Registry] maps (event type, schema version) to a Go type and holds
+// migrations between schema versions; data stored with an older version is
+// upcast on read along the shortest path of migrations. [Marshal],
+// [Unmarshal] and the JSONL reader and writer give the self-describing
+// envelope format used for export, import and test data.
+//
+// The file records its own schema version: opening an older file migrates
+// it, and a newer one is refused.
+//
+// # Errors
+//
+// Every error a caller can act on matches one sentinel with [errors.Is]:
+// validation ([ErrInvalidStreamID], [ErrInvalidStartVersion],
+// [ErrInvalidBatchSize], [ErrInvalidExpectedVersion]), concurrency
+// ([ErrWrongExpectedVersion], [ErrStreamNotFound], [ErrStreamDeleted],
+// [ErrDuplicateEvent], [ErrStreamTooLarge]), infrastructure ([ErrConnection],
+// [ErrSerializationFailed], [ErrDeserializationFailed]) and domain
+// ([ErrInvalidEventType], [ErrInvalidEventData], [ErrNoMigrationPath],
+// [ErrSnapshotNotFound]). Typed errors carry details for [errors.As]:
+// [*VersionError], [*EventError], [*ValidationError], [*DecodeError],
+// [*GuildError].
+//
+// # Testing
+//
+// Open ":memory:" for a private in-memory store, or a file in a temporary
+// directory for the real thing. Set [Options.Now] to a fixed clock for
+// reproducible commit times. Game streams kept as JSONL envelopes under
+// testdata/ can be read with [ReadJSONL] and appended to a fresh store.
+//
+// # Caveats
+//
+// A Tx function runs on the writer goroutine while every other write waits:
+// keep it short, and never call the Store's own write methods from inside
+// it (use the [Tx] methods). Open a file from one Store per process; several
+// processes may share a file, each with its own Store, at the cost of lock
+// contention.
+package eventstore
