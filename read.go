@@ -329,10 +329,13 @@ func (s *Store) StreamEvents(ctx context.Context, streamID string, from int64) i
 				yield(RecordedEvent{}, err)
 				return
 			}
+			if len(batch) == 0 {
+				return
+			}
+			next = batch[len(batch)-1].version + 1 // before yieldBatch clears the rows
 			if !s.yieldBatch(ctx, batch, yield) || len(batch) < s.opts.MaxReadBatch {
 				return
 			}
-			next = batch[len(batch)-1].version + 1
 		}
 	}
 }
@@ -389,10 +392,13 @@ func (s *Store) AllEvents(ctx context.Context, from int64, filter Filter) iter.S
 				yield(RecordedEvent{}, err)
 				return
 			}
+			if len(batch) == 0 {
+				return
+			}
+			next = batch[len(batch)-1].position + 1 // before yieldBatch clears the rows
 			if !s.yieldBatch(ctx, batch, yield) || len(batch) < s.opts.MaxReadBatch {
 				return
 			}
-			next = batch[len(batch)-1].position + 1
 		}
 	}
 }
