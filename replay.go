@@ -104,12 +104,8 @@ func replay[S any](ctx context.Context, s *Store, src eventSource, streamID stri
 		op.Retries++
 		s.opts.Logger.Warn().Err(err).Str("stream_id", streamID).Int64("version", at.version).
 			Int("retry", failures).Dur("delay", delay).Msg("eventstore: retrying replay read")
-		t := time.NewTimer(jitter(delay))
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return at, ctx.Err()
+		if err := sleep(ctx, jitter(delay)); err != nil {
+			return at, err
 		}
 		delay *= 2
 	}
