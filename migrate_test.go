@@ -77,6 +77,14 @@ func TestOpen_MigratesVersion1(t *testing.T) {
 	if res.Version != 4 || res.Positions[0] != 4 {
 		t.Errorf("append after migration: version %d position %d, want 4 and 4", res.Version, res.Positions[0])
 	}
+	if err := s.SaveSnapshot(ctx, "old", 4, 1, []byte("state")); err != nil {
+		t.Errorf("SaveSnapshot after migration: %v", err)
+	}
+	sub, err := s.SubscribeNamed(ctx, "after-migration", eventstore.AllStreams, nil)
+	if err != nil {
+		t.Fatalf("SubscribeNamed after migration: %v", err)
+	}
+	sub.Close()
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
