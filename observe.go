@@ -52,7 +52,7 @@ func (s *Store) done(op *Operation, start time.Time) {
 // isWrite reports whether the named operation changes the store.
 func isWrite(name string) bool {
 	switch name {
-	case "append", "delete_stream", "tx", "archive_stream", "restore_stream", "save_snapshot", "delete_snapshots", "ack":
+	case "append", "delete_stream", "tx", "archive_stream", "restore_stream", "save_snapshot", "delete_snapshots", "ack", "delete_checkpoint":
 		return true
 	}
 	return false
