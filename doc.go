@@ -61,6 +61,28 @@
 // [Store.StreamVersion], [Store.StreamInfo] and [Store.Streams] describe
 // streams without reading their events.
 //
+// # Replay, snapshots and subscriptions
+//
+// [Replay] folds a stream's events, in order and in constant memory, into a
+// state of the caller's; it fails, naming stream, version and position,
+// rather than return a partial state. A [Recoverer] adds snapshots
+// ([Store.SaveSnapshot], [Store.LoadSnapshot]): recovery starts from the
+// newest snapshot of the state's schema version and replays only the later
+// events. A snapshot is tied to the exact event it was taken at, so hard
+// deletes and reused stream ids never resurrect stale state, and a snapshot
+// of another state schema version is ignored.
+//
+// [Store.Subscribe] delivers the events of one stream or of [AllStreams],
+// with a [Filter], first those stored (catch-up) and then each one as it
+// commits (live), in global position order and each once. Delivery is
+// pull-style ([Subscription.Next] or range over [Subscription.Events]), so a
+// slow consumer never makes memory grow. A commit of this Store wakes its
+// subscriptions at once; commits of other processes sharing the file are
+// seen every [Options.PollInterval]. [Store.SubscribeNamed] keeps a
+// checkpoint in the file: [Subscription.Ack] the position of what was
+// handled, and a restart resumes after it (at-least-once, in order, never
+// skipping an event).
+//
 // # Versioning
 //
 // A [Serializer] turns events into bytes; the default [JSONSerializer] is
