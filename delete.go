@@ -83,6 +83,9 @@ func (w *writeTx) deleteStream(streamID string, expected ExpectedVersion, mode D
 		if _, err = w.exec("DELETE FROM events WHERE stream_id = ?", streamID); err == nil {
 			_, err = w.exec("DELETE FROM streams WHERE stream_id = ?", streamID)
 		}
+		if err == nil {
+			_, err = w.exec("DELETE FROM snapshots WHERE stream_id = ?", streamID)
+		}
 	}
 	if err != nil {
 		return &fatalError{err}

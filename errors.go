@@ -78,6 +78,13 @@ var (
 	ErrCorruptStream = errors.New("eventstore: corrupt game stream")
 )
 
+// Subscription errors.
+var (
+	// ErrSubscriptionClosed is returned by Subscription.Next once the
+	// subscription's Close has been called.
+	ErrSubscriptionClosed = errors.New("eventstore: subscription closed")
+)
+
 // errClosed is what every method of a closed store returns.
 var errClosed = fmt.Errorf("%w: store is closed", ErrConnection)
 

@@ -21,13 +21,20 @@ const applicationID = 0x47424553
 
 // SchemaVersion is the version of the file layout this package writes.
 // Opening an older file migrates it; a newer one is refused.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
+// schemaV1 creates the event log and the stream table.
+//
 //go:embed schema.sql
 var schemaV1 string
 
+// schemaV2 adds snapshots and subscription checkpoints.
+//
+//go:embed schema_2.sql
+var schemaV2 string
+
 // schemaMigrations[v] takes a file from version v-1 to v.
-var schemaMigrations = []string{1: schemaV1}
+var schemaMigrations = []string{1: schemaV1, 2: schemaV2}
 
 // Store is an event store in one SQLite file. It is safe for concurrent use
 // by many goroutines; one writer goroutine owns the write connection and
