@@ -7,7 +7,25 @@ import (
 	"github.com/gamebot/eventstore"
 )
 
-// followTail prints the events appended after last until ctx ends.
-func followTail(ctx context.Context, s *eventstore.Store, stream string, last []eventstore.RecordedEvent, k *eventSink) error {
-	return errors.New("-f needs subscriptions, which this store does not have yet")
+// followTail prints the events committed after last, as a subscription
+// delivers them, until ctx ends (an interrupt is the normal way out).
+// from is where the subscription starts: after the last event printed.
+func followTail(ctx context.Context, s *eventstore.Store, stream string, from int64, k *eventSink) error {
+	sub, err := s.Subscribe(ctx, stream, &eventstore.SubscribeOptions{From: from})
+	if err != nil {
+		return err
+	}
+	defer sub.Close()
+	for r, err := range sub.Events(ctx) {
+		if ctx.Err() != nil {
+			break
+		}
+		if err := k.take(r, err); err != nil {
+			return err
+		}
+	}
+	if errors.Is(ctx.Err(), context.Canceled) {
+		return k.done()
+	}
+	return ctx.Err()
 }

@@ -199,17 +199,33 @@ func runTail(ctx context.Context, e *env, args []string) error {
 	}
 	defer s.Close()
 	stream := pos[0]
+	// One event more than printed, if asked to follow: where to go on from.
+	want := *n
+	if *follow {
+		want = max(want, 1)
+	}
 	var last []eventstore.RecordedEvent
 	switch {
-	case *n == 0:
+	case want == 0:
 	case stream == eventstore.AllStreams:
-		last, err = s.ReadAllBackward(ctx, -1, *n, eventstore.Filter{})
+		last, err = s.ReadAllBackward(ctx, -1, want, eventstore.Filter{})
 	default:
-		last, err = s.ReadStreamBackward(ctx, stream, -1, *n)
+		last, err = s.ReadStreamBackward(ctx, stream, -1, want)
+		if errors.Is(err, eventstore.ErrStreamNotFound) && *follow {
+			err = nil // wait for its first event
+		}
 	}
 	if err != nil {
 		return err
 	}
+	var from int64 // the first version or position to follow from
+	if len(last) > 0 {
+		from = last[0].Version + 1
+		if stream == eventstore.AllStreams {
+			from = last[0].Position + 1
+		}
+	}
+	last = last[:min(len(last), *n)]
 	slices.Reverse(last)
 	k := &eventSink{e: e, name: "tail", p: newPrinter(e.stdout, f.asJSON)}
 	for _, r := range last {
@@ -220,5 +236,5 @@ func runTail(ctx context.Context, e *env, args []string) error {
 	if !*follow {
 		return k.done()
 	}
-	return followTail(ctx, s, stream, last, k)
+	return followTail(ctx, s, stream, from, k)
 }
