@@ -196,17 +196,11 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 		if rep.OK {
 			fmt.Fprintf(e.stdout, "ok: %d events in %d streams, %d games recovered, file intact\n", rep.Events, rep.Streams, rep.Games)
 		} else {
-			fmt.Fprintf(e.stdout, "%d problems in %d events of %d streams (%d games)\n", len(rep.Problems), rep.Events, rep.Streams, rep.Games)
+			fmt.Fprintf(e.stdout, "%s in %d events of %d streams (%d games)\n", plural(len(rep.Problems), "problem"), rep.Events, rep.Streams, rep.Games)
 		}
 	}
 	if !rep.OK {
 		return errProblems
 	}
 	return nil
-}
-
-// verifySnapshots checks the snapshots of the given games against their
-// streams.
-func verifySnapshots(ctx context.Context, s *eventstore.Store, games []string) []problem {
-	return nil // the store has no snapshots yet
 }

@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/gamebot/eventstore"
 )
 
 func TestVerify_OK(t *testing.T) {
@@ -87,4 +91,43 @@ func TestVerify_MissingTrigger(t *testing.T) {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+func TestVerify_Snapshots(t *testing.T) {
+	dir, db := fixtureDB(t)
+	ctx := context.Background()
+	s, err := eventstore.Open(db, &eventstore.Options{Now: func() time.Time { return fixtureNow }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	save := func(game string, version int64, change func(*eventstore.GameState)) {
+		t.Helper()
+		g := &eventstore.GameState{}
+		recs, err := s.ReadStream(ctx, game, 1, int(version))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range recs {
+			if err := g.Apply(r); err != nil {
+				t.Fatal(err)
+			}
+		}
+		change(g)
+		b, err := json.Marshal(g)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.SaveSnapshot(ctx, game, version, eventstore.GameStateSchemaVersion, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("game-duo", 20, func(*eventstore.GameState) {})                                // right
+	save("game-ko", 30, func(g *eventstore.GameState) { g.Progress["red"].Score += 7 }) // wrong
+	s.Close()
+
+	r := mustRun(t, 1, dir, "", "verify", "-db", db)
+	checkGolden(t, "verify", "snapshot", r.stdout)
+	if !strings.Contains(r.stdout, "snapshot  stream game-ko version 30") || strings.Contains(r.stdout, "game-duo") {
+		t.Fatalf("verify should blame game-ko's snapshot only:\n%s", r.stdout)
+	}
 }
