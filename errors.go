@@ -70,6 +70,12 @@ var (
 	ErrNoMigrationPath = errors.New("eventstore: no migration path")
 	// ErrSnapshotNotFound is returned when a stream has no usable snapshot.
 	ErrSnapshotNotFound = errors.New("eventstore: snapshot not found")
+	// ErrCorruptStream is returned when game recovery meets a stream that is
+	// not a well-formed game stream (EVENTS.md, "Streams of a game"): a
+	// version is missing, an event cannot be decoded or fails validation,
+	// or the sequence breaks one of the stream's rules. The error is a
+	// *RecoveryError naming the stream, version, position and rule.
+	ErrCorruptStream = errors.New("eventstore: corrupt game stream")
 )
 
 // Subscription errors.
@@ -144,3 +150,30 @@ func (e *DecodeError) Error() string {
 }
 
 func (e *DecodeError) Unwrap() error { return e.Err }
+
+// RecoveryError reports the event at which game recovery stopped and the
+// rule of a game stream it breaks. It matches ErrCorruptStream with
+// errors.Is, and unwraps to Err: a *DecodeError (matching
+// ErrDeserializationFailed) for an event that cannot be decoded, a
+// *ValidationError (matching ErrInvalidEventData) for an invalid event.
+type RecoveryError struct {
+	StreamID string
+	Version  int64  // the stream version of the offending event
+	Position int64  // its global position; 0 when the event is missing
+	Rule     string // the rule broken, one of the Rule constants
+	Err      error  // what exactly is wrong
+}
+
+func (e *RecoveryError) Error() string {
+	cause := e.Err
+	if de, ok := cause.(*DecodeError); ok {
+		cause = de.Err // its stream, version and position are already said
+	}
+	return fmt.Sprintf("eventstore: corrupt game stream: stream %q version %d position %d: %s: %v",
+		e.StreamID, e.Version, e.Position, e.Rule, cause)
+}
+
+// Is reports whether target is ErrCorruptStream.
+func (e *RecoveryError) Is(target error) bool { return target == ErrCorruptStream }
+
+func (e *RecoveryError) Unwrap() error { return e.Err }
