@@ -121,8 +121,6 @@ type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
 
-func usagef(format string, args ...any) error { return &usageError{fmt.Sprintf(format, args...)} }
-
 // errProblems is returned by a command that has reported its problems
 // itself (verify): exit status 1 without another message.
 var errProblems = errors.New("problems found")
