@@ -347,7 +347,6 @@ func (r *recovery) retry(ctx context.Context, op func() (progress bool, err erro
 			return err
 		}
 		tries++
-		r.retries++
 		r.s.opts.Logger.Warn().Err(err).Str("stream_id", r.gameID).Int("retry", tries).Dur("delay", delay).
 			Msg("eventstore: retrying game recovery")
 		t := time.NewTimer(jitter(delay))
@@ -357,6 +356,7 @@ func (r *recovery) retry(ctx context.Context, op func() (progress bool, err erro
 			t.Stop()
 			return ctx.Err()
 		}
+		r.retries++
 		delay *= 2
 	}
 }
