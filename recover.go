@@ -50,7 +50,7 @@ type GameState struct {
 	EliminatedTeams Set[string]              `json:"eliminated_teams"` // teams named by a team_eliminated
 	Winners         Set[string]              `json:"winners"`          // set by game_completed
 	UsedWords       Set[string]              `json:"used_words"`       // the words of successful matches
-	ForbiddenWords  map[string]Set[string]   `json:"forbidden_words"`  // player id → the words the player gave
+	ForbiddenWords  map[string]Set[string]   `json:"forbidden_words"`  // player id → the words the player has given, give-ups aside
 	TimeExpired     bool                     `json:"time_expired"`     // race: race_mode_time_expired was folded
 
 	StartedAt   time.Time `json:"started_at"`    // game_started's started_at
