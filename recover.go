@@ -50,7 +50,7 @@ type GameState struct {
 	EliminatedTeams Set[string]              `json:"eliminated_teams"` // teams named by a team_eliminated
 	Winners         Set[string]              `json:"winners"`          // set by game_completed
 	UsedWords       Set[string]              `json:"used_words"`       // the words of successful matches
-	ForbiddenWords  map[string]Set[string]   `json:"forbidden_words"`  // player id → the words the player gave
+	ForbiddenWords  map[string]Set[string]   `json:"forbidden_words"`  // player id → the words the player has given, give-ups aside
 	TimeExpired     bool                     `json:"time_expired"`     // race: race_mode_time_expired was folded
 
 	StartedAt   time.Time `json:"started_at"`    // game_started's started_at
@@ -347,7 +347,6 @@ func (r *recovery) retry(ctx context.Context, op func() (progress bool, err erro
 			return err
 		}
 		tries++
-		r.retries++
 		r.s.opts.Logger.Warn().Err(err).Str("stream_id", r.gameID).Int("retry", tries).Dur("delay", delay).
 			Msg("eventstore: retrying game recovery")
 		t := time.NewTimer(jitter(delay))
@@ -357,6 +356,7 @@ func (r *recovery) retry(ctx context.Context, op func() (progress bool, err erro
 			t.Stop()
 			return ctx.Err()
 		}
+		r.retries++
 		delay *= 2
 	}
 }

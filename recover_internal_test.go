@@ -156,13 +156,28 @@ func TestRecoverGame_StopsRetryingOnCancel(t *testing.T) {
 	s, id := storedRace(t)
 	s.opts.RetryDelay = time.Hour
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var starts []int64
-	r := &recovery{s: s, gameID: id, events: flaky(s, []int{3}, &starts), lookup: s.eventVersion}
-	time.AfterFunc(10*time.Millisecond, cancel)
+	events := flaky(s, []int{3}, &starts)
+	// The context ends as the first read fails, so the backoff after it
+	// must give up on ctx rather than sleep for an hour.
+	r := &recovery{s: s, gameID: id, lookup: s.eventVersion,
+		events: func(ctx context.Context, id string, from int64) iter.Seq2[RecordedEvent, error] {
+			return func(yield func(RecordedEvent, error) bool) {
+				for rec, err := range events(ctx, id, from) {
+					if err == busy {
+						cancel()
+					}
+					if !yield(rec, err) {
+						return
+					}
+				}
+			}
+		}}
 	if _, err := r.run(ctx, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("run: %v, want context.Canceled", err)
 	}
-	if len(starts) != 1 {
-		t.Errorf("read %d times, want 1", len(starts))
+	if len(starts) != 1 || r.retries != 0 {
+		t.Errorf("read %d times with %d retries, want 1 and 0", len(starts), r.retries)
 	}
 }
