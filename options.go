@@ -61,6 +61,11 @@ type Options struct {
 	// PollInterval is how often subscriptions look for events written by
 	// other processes; 0 means DefaultPollInterval.
 	PollInterval time.Duration
+	// SnapshotEvery, above 0, makes RecoverGame save a snapshot of a game's
+	// state when it folded at least this many events after the snapshot it
+	// started from; 0 means RecoverGame never saves one (SaveGameSnapshot
+	// still does).
+	SnapshotEvery int
 	// Serializer encodes and decodes events; nil means a JSONSerializer over
 	// DefaultRegistry().
 	Serializer Serializer

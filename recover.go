@@ -166,10 +166,15 @@ func cloneSlice(s []string) []string {
 	return append([]string{}, s...)
 }
 
-// RecoverGame folds the stream of the game gameID, from its first event,
-// into a GameState, checking every rule of a game stream (EVENTS.md,
-// "Streams of a game"; see the Rule constants). It reads the stream in
-// batches (StreamEvents), so memory does not grow with its length.
+// RecoverGame rebuilds the state of the game gameID: from the newest valid
+// snapshot of its state (GameStateSchemaVersion; see SaveGameSnapshot) when
+// there is one, folding in only the later events, or else from its first
+// event. Every event folded is checked against the rules of a game stream
+// (EVENTS.md, "Streams of a game"; see the Rule constants). It reads the
+// stream in batches (StreamEvents), so memory does not grow with its
+// length. A snapshot that does not decode or no longer fits the stream is
+// passed over. With Options.SnapshotEvery set, a new snapshot is saved when
+// at least that many events were folded after the one it started from.
 //
 // Errors: ErrConnection (closed store), ErrInvalidStreamID,
 // ErrStreamNotFound (no events), ErrStreamDeleted (soft-deleted), and a
@@ -180,10 +185,31 @@ func cloneSlice(s []string) []string {
 // last event folded. On error the state is nil: a partial state is never
 // returned. Cancelling ctx stops it with ctx's error.
 //
-// RecoverGame only reads; it is safe for concurrent use, and events
-// appended while it runs may or may not be folded.
+// RecoverGame only reads (but for the snapshot it may save); it is safe
+// for concurrent use, and events appended while it runs may or may not be
+// folded. To check a whole stream from its first event, use
+// RecoverGameFrom with a nil state.
 func RecoverGame(ctx context.Context, s *Store, gameID string) (*GameState, error) {
-	return RecoverGameFrom(ctx, s, gameID, nil)
+	from := s.loadGameSnapshot(ctx, gameID)
+	g, err := RecoverGameFrom(ctx, s, gameID, from)
+	if from != nil && errors.Is(err, ErrSnapshotNotFound) {
+		// The snapshot no longer fits the stream: start over.
+		from = nil
+		g, err = RecoverGameFrom(ctx, s, gameID, nil)
+	}
+	if err != nil {
+		return nil, err
+	}
+	var since int64
+	if from != nil {
+		since = from.Version
+	}
+	if every := s.opts.SnapshotEvery; every > 0 && g.Version-since >= int64(every) {
+		if err := SaveGameSnapshot(ctx, s, g); err != nil {
+			s.opts.Logger.Warn().Err(err).Str("stream_id", gameID).Msg("eventstore: saving a game snapshot failed")
+		}
+	}
+	return g, nil
 }
 
 // RecoverGameFrom is RecoverGame resuming from state, a GameState of the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gamebot/eventstore"
+	"github.com/gamebot/eventstore/internal/gamesim"
 )
 
 // BenchmarkRecover measures recovery of a 10,000-event stream from scratch
@@ -93,4 +94,48 @@ func BenchmarkSubscriptionCatchUp(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "events/s")
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+}
+
+// BenchmarkRecoverGame measures RecoverGame of a simulated game from its
+// first event and from a snapshot ten events before its end (PERF.md, P7
+// with events=10000; the suite also keeps events=1000).
+func BenchmarkRecoverGame(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		for _, snapshot := range []bool{false, true} {
+			b.Run(fmt.Sprintf("events=%d/snapshot=%t", n, snapshot), func(b *testing.B) {
+				ctx := context.Background()
+				events, err := gamesim.Play(gamesim.Config{Seed: 7, Mode: eventstore.ModeKnockout, GuildID: "42",
+					GameID: "bench-game", Start: streamStart, Events: n})
+				if err != nil {
+					b.Fatal(err)
+				}
+				s, _ := mustOpen(b, &eventstore.Options{Now: func() time.Time { return testClock }})
+				split := len(events)
+				if snapshot {
+					split -= 10
+				}
+				appendGame(b, s, "bench-game", events[:split])
+				if snapshot {
+					g, err := eventstore.RecoverGameFrom(ctx, s, "bench-game", nil)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := eventstore.SaveGameSnapshot(ctx, s, g); err != nil {
+						b.Fatal(err)
+					}
+				}
+				appendGame(b, s, "bench-game", events[split:])
+				b.ReportAllocs()
+				b.ResetTimer()
+				for b.Loop() {
+					g, err := eventstore.RecoverGame(ctx, s, "bench-game")
+					if err != nil || g.Version != int64(n) {
+						b.Fatalf("RecoverGame: version %v, %v", g, err)
+					}
+				}
+				b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "events/s")
+				b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "recoveries/s")
+			})
+		}
+	}
 }

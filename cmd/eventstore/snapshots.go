@@ -41,7 +41,7 @@ func verifySnapshots(ctx context.Context, s *eventstore.Store, games []string) [
 			fail("snapshot differs from the state folded from the stream up to its version")
 			continue
 		}
-		full, err := eventstore.RecoverGame(ctx, s, id)
+		full, err := eventstore.RecoverGameFrom(ctx, s, id, nil)
 		if err != nil {
 			continue
 		}

@@ -167,7 +167,7 @@ func runVerify(ctx context.Context, e *env, args []string) error {
 	// Every live game recovers.
 	for _, id := range live {
 		rep.Games++
-		if _, err := eventstore.RecoverGame(ctx, s, id); err != nil {
+		if _, err := eventstore.RecoverGameFrom(ctx, s, id, nil); err != nil {
 			p := problem{Check: "recover", Stream: id, Message: err.Error()}
 			var re *eventstore.RecoveryError
 			if errors.As(err, &re) {
