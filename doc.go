@@ -83,6 +83,21 @@
 // handled, and a restart resumes after it (at-least-once, in order, never
 // skipping an event).
 //
+// # Game recovery
+//
+// [RecoverGame] folds a game stream into a [GameState] (teams, per-team
+// score, matches and guesses, round, eliminated teams, winners, used words,
+// status) and checks the rules of a game stream in a fixed order (the Rule
+// constants): contiguous versions, game_started first, one game, guild and
+// mode, rounds and timestamps that never go back, declared teams, no team
+// acting after its elimination, causation ids that point backwards, nothing
+// after game_completed but race mode's expiry. The first broken rule is a
+// [*RecoveryError] naming stream, version, position and rule, matching
+// [ErrCorruptStream]; a partial state is never returned. RecoverGame starts
+// from the newest game snapshot ([SaveGameSnapshot], [Options.SnapshotEvery])
+// and folds only the later events; [RecoverGameFrom] with a nil state checks
+// a stream from its first event.
+//
 // # Versioning
 //
 // A [Serializer] turns events into bytes; the default [JSONSerializer] is
