@@ -138,28 +138,10 @@ func checkHeader(path string) error {
 // before it writes, so a file that is not ours is left untouched.
 func (s *Store) setup() error {
 	ctx := context.Background()
-	var appID, version, objects int
-	err := s.wdb.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID)
-	if err == nil {
-		err = s.wdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
-	}
-	if err == nil {
-		err = s.wdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects)
-	}
+	version, err := s.schemaVersion(ctx, s.wdb)
 	if err != nil {
-		return fileError(s.path, fmt.Sprintf("cannot read the file: %v", err))
+		return err
 	}
-	switch {
-	case appID == 0 && objects == 0:
-		version = 0 // a new file
-	case appID != applicationID:
-		return fileError(s.path, fmt.Sprintf("not an event store (application_id %#x, %d schema objects)", appID, objects))
-	case version > SchemaVersion:
-		return fileError(s.path, fmt.Sprintf("schema version %d is newer than this library's %d; upgrade the library", version, SchemaVersion))
-	case version < 1:
-		return fileError(s.path, fmt.Sprintf("invalid schema version %d", version))
-	}
-
 	if s.path != memoryPath {
 		var mode string
 		if err := s.wdb.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
@@ -169,16 +151,49 @@ func (s *Store) setup() error {
 	if version == SchemaVersion {
 		return nil
 	}
-	return s.migrate(ctx, version)
+	return s.migrate(ctx)
 }
 
-// migrate applies the schema migrations after version in one transaction.
-func (s *Store) migrate(ctx context.Context, from int) error {
-	tx, err := s.wdb.BeginTx(ctx, nil)
+// schemaVersion returns the schema version of the file, 0 for a new file,
+// and refuses a file that is not a store or is newer than this package.
+func (s *Store) schemaVersion(ctx context.Context, q queryer) (int, error) {
+	var appID, version, objects int
+	err := q.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID)
+	if err == nil {
+		err = q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
+	}
+	if err == nil {
+		err = q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects)
+	}
+	if err != nil {
+		return 0, fileError(s.path, fmt.Sprintf("cannot read the file: %v", err))
+	}
+	switch {
+	case appID == 0 && objects == 0:
+		return 0, nil // a new file
+	case appID != applicationID:
+		return 0, fileError(s.path, fmt.Sprintf("not an event store (application_id %#x, %d schema objects)", appID, objects))
+	case version > SchemaVersion:
+		return 0, fileError(s.path, fmt.Sprintf("schema version %d is newer than this library's %d; upgrade the library", version, SchemaVersion))
+	case version < 1:
+		return 0, fileError(s.path, fmt.Sprintf("invalid schema version %d", version))
+	}
+	return version, nil
+}
+
+// migrate brings the file to SchemaVersion in one transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.wdb.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
 	if err != nil {
 		return fmt.Errorf("%w: migrate %s: %w", ErrConnection, s.path, translate(err))
 	}
 	defer tx.Rollback()
+	// Look again under the write lock: another process opening the same
+	// file may have set it up since setup looked.
+	from, err := s.schemaVersion(ctx, tx)
+	if err != nil || from == SchemaVersion {
+		return err
+	}
 	for v := from + 1; v <= SchemaVersion; v++ {
 		if _, err := tx.ExecContext(ctx, schemaMigrations[v]); err != nil {
 			return fmt.Errorf("%w: migrate %s to schema version %d: %w", ErrConnection, s.path, v, translate(err))
