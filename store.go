@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -115,6 +116,11 @@ func Open(path string, opts *Options) (*Store, error) {
 func checkHeader(path string) error {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
+		// SQLite creates the file but not its directory, and would only
+		// say it is "unable to open database file".
+		if dir := filepath.Dir(path); !isDir(dir) {
+			return fileError(path, fmt.Sprintf("no such directory %s", dir))
+		}
 		return nil
 	}
 	if err != nil {
@@ -132,6 +138,12 @@ func checkHeader(path string) error {
 		return fileError(path, "not a SQLite database")
 	}
 	return nil
+}
+
+// isDir reports whether path is an existing directory.
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
 }
 
 // setup checks what the file holds and brings it to SchemaVersion. It reads
