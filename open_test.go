@@ -250,6 +250,7 @@ func TestStore_Closed(t *testing.T) {
 		{"Streams", func() error { _, err := s.Streams(ctx, eventstore.StreamQuery{}); return err }},
 		{"DeleteStream", func() error { return s.DeleteStream(ctx, "s", eventstore.Any, eventstore.SoftDelete) }},
 		{"Tx", func() error { return s.Tx(ctx, "guild", func(*eventstore.Tx) error { return nil }) }},
+		{"Tx with nil function", func() error { return s.Tx(ctx, "guild", nil) }},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method, func(t *testing.T) {

@@ -43,10 +43,12 @@ var errTxDone = errors.New("eventstore: transaction has already ended")
 func (s *Store) Tx(ctx context.Context, guildID string, fn func(tx *Tx) error) error {
 	start := time.Now()
 	op := Operation{Name: "tx", GuildID: guildID}
-	var err error
-	if fn == nil {
+	err := s.checkOpen()
+	switch {
+	case err != nil:
+	case fn == nil:
 		err = errors.New("eventstore: nil transaction function")
-	} else {
+	default:
 		op.Retries, err = s.write(ctx, func(w *writeTx) error {
 			return s.runTx(w, guildID, fn)
 		})
