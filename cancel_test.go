@@ -230,6 +230,22 @@ func TestStore_Cancel_Tx(t *testing.T) {
 		checkNoLock(t, s, other, "wait", 0)
 		checkNoLock(t, s, other, "wait-2", 0)
 	})
+	t.Run("function ignores the cancel", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(context.Background())
+		err := s.Tx(ctx, "g", func(tx *eventstore.Tx) error {
+			if _, err := tx.Append(ctx, "ignore", eventstore.NoStream, notes("a", 2)...); err != nil {
+				return err
+			}
+			cancel()
+			tx.Append(ctx, "ignore-2", eventstore.NoStream, notes("b", 2)...) // fails: cancelled
+			return nil
+		})
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+		checkNoLock(t, s, other, "ignore", 0)
+		checkNoLock(t, s, other, "ignore-2", 0)
+	})
 	t.Run("cancelled before", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
