@@ -202,7 +202,7 @@ func TestHelperMultiWriter(t *testing.T) {
 // Several stores open one new file at the same moment, as several processes
 // starting together do: each must find the file set up exactly once.
 func TestOpen_ConcurrentFirstOpen(t *testing.T) {
-	for round := range 5 {
+	for round := range 10 {
 		path := filepath.Join(t.TempDir(), fmt.Sprintf("new-%d.db", round))
 		const n = 4
 		errs := make([]error, n)

@@ -147,8 +147,22 @@ func isDir(path string) bool {
 }
 
 // setup checks what the file holds and brings it to SchemaVersion. It reads
-// before it writes, so a file that is not ours is left untouched.
+// before it writes, so a file that is not ours is left untouched. Another
+// process opening the same file at the same moment can make a step fail
+// busy, which the busy timeout does not cover everywhere (switching a new
+// file to WAL): setup tries again until Options.BusyTimeout has passed.
 func (s *Store) setup() error {
+	deadline := time.Now().Add(s.opts.BusyTimeout)
+	for {
+		err := s.setupOnce()
+		if err == nil || !isTransient(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(jitter(5 * time.Millisecond))
+	}
+}
+
+func (s *Store) setupOnce() error {
 	ctx := context.Background()
 	version, err := s.schemaVersion(ctx, s.wdb)
 	if err != nil {
@@ -157,7 +171,7 @@ func (s *Store) setup() error {
 	if s.path != memoryPath {
 		var mode string
 		if err := s.wdb.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
-			return fileError(s.path, fmt.Sprintf("cannot enable WAL: %v", err))
+			return fmt.Errorf("%w: %s: cannot enable WAL: %w", ErrConnection, s.path, translate(err))
 		}
 	}
 	if version == SchemaVersion {
@@ -169,16 +183,14 @@ func (s *Store) setup() error {
 // schemaVersion returns the schema version of the file, 0 for a new file,
 // and refuses a file that is not a store or is newer than this package.
 func (s *Store) schemaVersion(ctx context.Context, q queryer) (int, error) {
+	// One statement, so the three values come from one snapshot even while
+	// another process sets the file up.
 	var appID, version, objects int
-	err := q.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID)
-	if err == nil {
-		err = q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
-	}
-	if err == nil {
-		err = q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects)
-	}
+	err := q.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id),
+	        (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)`).
+		Scan(&appID, &version, &objects)
 	if err != nil {
-		return 0, fileError(s.path, fmt.Sprintf("cannot read the file: %v", err))
+		return 0, fmt.Errorf("%w: %s: cannot read the file: %w", ErrConnection, s.path, translate(err))
 	}
 	switch {
 	case appID == 0 && objects == 0:
