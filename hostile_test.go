@@ -433,7 +433,8 @@ func TestStore_InvalidArguments(t *testing.T) {
 	}
 }
 
-// Negative and zero limits mean the documented defaults.
+// Negative and zero limits mean the documented defaults; a durability
+// setting the store does not know is refused rather than silently weakened.
 func TestOpen_Options(t *testing.T) {
 	ctx := context.Background()
 	opts := testOptions(t)
@@ -449,5 +450,20 @@ func TestOpen_Options(t *testing.T) {
 	}
 	if _, err := s.ReadStream(ctx, "s", 0, eventstore.DefaultMaxReadBatch+1); !errors.Is(err, eventstore.ErrInvalidBatchSize) {
 		t.Errorf("read over the default batch: err = %v", err)
+	}
+
+	for _, sync := range []eventstore.Synchronous{"BOGUS", "full", "OFF", "FULL); DROP TABLE events; --"} {
+		opts := testOptions(t)
+		opts.Synchronous = sync
+		path := t.TempDir() + "/store.db"
+		s, err := eventstore.Open(path, opts)
+		if err == nil {
+			s.Close()
+			t.Errorf("Synchronous %q: Open succeeded", sync)
+			continue
+		}
+		if !strings.Contains(err.Error(), "Synchronous") {
+			t.Errorf("Synchronous %q: err = %v, want it to name the option", sync, err)
+		}
 	}
 }

@@ -64,6 +64,9 @@ type Store struct {
 // A store with an older schema version is migrated.
 func Open(path string, opts *Options) (*Store, error) {
 	o := opts.withDefaults()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	if path == "" {
 		return nil, fileError(path, "empty path")
 	}
