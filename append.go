@@ -67,6 +67,9 @@ type encodedEvent struct {
 // checks the expected version and returns the current version.
 //
 // Append waits until its events are durable (per Options.Synchronous).
+// Cancelling ctx while the append still waits for the writer withdraws it:
+// nothing is written and ctx's error is returned at once. Once the writer
+// has started it, Append reports how it ended.
 // Transient failures (busy, locked, I/O) are retried per Options.MaxRetries.
 // It is safe for concurrent use. Do not call it from inside a Tx function of
 // the same store: use Tx.Append there.

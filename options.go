@@ -1,6 +1,7 @@
 package eventstore
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -34,7 +35,8 @@ const (
 // field means its documented default. Open copies the struct and never keeps
 // the caller's.
 type Options struct {
-	// Synchronous is the durability setting; "" means SyncFull.
+	// Synchronous is the durability setting; "" means SyncFull. Open
+	// refuses any other value than SyncFull and SyncNormal.
 	Synchronous Synchronous
 	// BusyTimeout is how long a connection waits for a lock held by another
 	// process before failing; 0 means DefaultBusyTimeout.
@@ -89,6 +91,16 @@ type Operation struct {
 	Duration time.Duration // wall time, retries included
 	Retries  int           // how many times it was tried again
 	Err      error         // nil on success
+}
+
+// validate refuses settings that cannot be made to mean a default. The
+// synchronous setting reaches SQLite as a pragma, where an unknown value
+// would silently mean NORMAL, and text would be executed.
+func (o *Options) validate() error {
+	if o.Synchronous != SyncFull && o.Synchronous != SyncNormal {
+		return fmt.Errorf("eventstore: invalid Options.Synchronous %q: want %q or %q", o.Synchronous, SyncFull, SyncNormal)
+	}
+	return nil
 }
 
 // withDefaults returns a copy of o with every zero field set.

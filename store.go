@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -70,6 +71,9 @@ type Store struct {
 // A store with an older schema version is migrated.
 func Open(path string, opts *Options) (*Store, error) {
 	o := opts.withDefaults()
+	if err := o.validate(); err != nil {
+		return nil, err
+	}
 	if path == "" {
 		return nil, fileError(path, "empty path")
 	}
@@ -122,6 +126,11 @@ func Open(path string, opts *Options) (*Store, error) {
 func checkHeader(path string) error {
 	f, err := os.Open(path)
 	if os.IsNotExist(err) {
+		// SQLite creates the file but not its directory, and would only
+		// say it is "unable to open database file".
+		if dir := filepath.Dir(path); !isDir(dir) {
+			return fileError(path, fmt.Sprintf("no such directory %s", dir))
+		}
 		return nil
 	}
 	if err != nil {
@@ -141,51 +150,84 @@ func checkHeader(path string) error {
 	return nil
 }
 
-// setup checks what the file holds and brings it to SchemaVersion. It reads
-// before it writes, so a file that is not ours is left untouched.
-func (s *Store) setup() error {
-	ctx := context.Background()
-	var appID, version, objects int
-	err := s.wdb.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID)
-	if err == nil {
-		err = s.wdb.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version)
-	}
-	if err == nil {
-		err = s.wdb.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema").Scan(&objects)
-	}
-	if err != nil {
-		return fileError(s.path, fmt.Sprintf("cannot read the file: %v", err))
-	}
-	switch {
-	case appID == 0 && objects == 0:
-		version = 0 // a new file
-	case appID != applicationID:
-		return fileError(s.path, fmt.Sprintf("not an event store (application_id %#x, %d schema objects)", appID, objects))
-	case version > SchemaVersion:
-		return fileError(s.path, fmt.Sprintf("schema version %d is newer than this library's %d; upgrade the library", version, SchemaVersion))
-	case version < 1:
-		return fileError(s.path, fmt.Sprintf("invalid schema version %d", version))
-	}
+// isDir reports whether path is an existing directory.
+func isDir(path string) bool {
+	info, err := os.Stat(path)
+	return err == nil && info.IsDir()
+}
 
+// setup checks what the file holds and brings it to SchemaVersion. It reads
+// before it writes, so a file that is not ours is left untouched. Another
+// process opening the same file at the same moment can make a step fail
+// busy, which the busy timeout does not cover everywhere (switching a new
+// file to WAL): setup tries again until Options.BusyTimeout has passed.
+func (s *Store) setup() error {
+	deadline := time.Now().Add(s.opts.BusyTimeout)
+	for {
+		err := s.setupOnce()
+		if err == nil || !isTransient(err) || time.Now().After(deadline) {
+			return err
+		}
+		time.Sleep(jitter(5 * time.Millisecond))
+	}
+}
+
+func (s *Store) setupOnce() error {
+	ctx := context.Background()
+	version, err := s.schemaVersion(ctx, s.wdb)
+	if err != nil {
+		return err
+	}
 	if s.path != memoryPath {
 		var mode string
 		if err := s.wdb.QueryRowContext(ctx, "PRAGMA journal_mode=WAL").Scan(&mode); err != nil {
-			return fileError(s.path, fmt.Sprintf("cannot enable WAL: %v", err))
+			return fmt.Errorf("%w: %s: cannot enable WAL: %w", ErrConnection, s.path, translate(err))
 		}
 	}
 	if version == SchemaVersion {
 		return nil
 	}
-	return s.migrate(ctx, version)
+	return s.migrate(ctx)
 }
 
-// migrate applies the schema migrations after version in one transaction.
-func (s *Store) migrate(ctx context.Context, from int) error {
-	tx, err := s.wdb.BeginTx(ctx, nil)
+// schemaVersion returns the schema version of the file, 0 for a new file,
+// and refuses a file that is not a store or is newer than this package.
+func (s *Store) schemaVersion(ctx context.Context, q queryer) (int, error) {
+	// One statement, so the three values come from one snapshot even while
+	// another process sets the file up.
+	var appID, version, objects int
+	err := q.QueryRowContext(ctx, `SELECT (SELECT application_id FROM pragma_application_id),
+	        (SELECT user_version FROM pragma_user_version), (SELECT count(*) FROM sqlite_schema)`).
+		Scan(&appID, &version, &objects)
+	if err != nil {
+		return 0, fmt.Errorf("%w: %s: cannot read the file: %w", ErrConnection, s.path, translate(err))
+	}
+	switch {
+	case appID == 0 && objects == 0:
+		return 0, nil // a new file
+	case appID != applicationID:
+		return 0, fileError(s.path, fmt.Sprintf("not an event store (application_id %#x, %d schema objects)", appID, objects))
+	case version > SchemaVersion:
+		return 0, fileError(s.path, fmt.Sprintf("schema version %d is newer than this library's %d; upgrade the library", version, SchemaVersion))
+	case version < 1:
+		return 0, fileError(s.path, fmt.Sprintf("invalid schema version %d", version))
+	}
+	return version, nil
+}
+
+// migrate brings the file to SchemaVersion in one transaction.
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.wdb.BeginTx(ctx, nil) // BEGIN IMMEDIATE (see dsn)
 	if err != nil {
 		return fmt.Errorf("%w: migrate %s: %w", ErrConnection, s.path, translate(err))
 	}
 	defer tx.Rollback()
+	// Look again under the write lock: another process opening the same
+	// file may have set it up since setup looked.
+	from, err := s.schemaVersion(ctx, tx)
+	if err != nil || from == SchemaVersion {
+		return err
+	}
 	for v := from + 1; v <= SchemaVersion; v++ {
 		if _, err := tx.ExecContext(ctx, schemaMigrations[v]); err != nil {
 			return fmt.Errorf("%w: migrate %s to schema version %d: %w", ErrConnection, s.path, v, translate(err))

@@ -10,19 +10,6 @@ import (
 	"github.com/gamebot/eventstore"
 )
 
-func TestOpen_Memory(t *testing.T) {
-	s, err := eventstore.Open(":memory:", testOptions(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	mustAppend(t, s, "a", eventstore.NoStream, notes("a", 3)...)
-	recs, err := s.ReadStream(context.Background(), "a", 0, 10)
-	if err != nil || len(recs) != 3 {
-		t.Fatalf("ReadStream = %d events, %v", len(recs), err)
-	}
-}
-
 func TestOpen_Reopen(t *testing.T) {
 	s, path := mustOpen(t, nil)
 	mustAppend(t, s, "a", eventstore.NoStream, notes("a", 3)...)

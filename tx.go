@@ -34,8 +34,11 @@ var errTxDone = errors.New("eventstore: transaction has already ended")
 // exponential backoff and jitter per Options.MaxRetries and
 // Options.RetryDelay, so fn may run more than once and must not have side
 // effects outside the transaction; validation and concurrency errors are
-// never retried. A Tx is committed together with the appends waiting at the
-// same moment (group commit), each keeping its own checks.
+// never retried. When ctx is cancelled before fn returns, everything fn did
+// rolls back and Tx returns ctx's error, even when fn returned nil (the
+// methods of tx return ctx's error from then on). A Tx is committed together
+// with the appends waiting at the same moment (group commit), each keeping
+// its own checks.
 //
 // fn must not call methods of the Store that write (Append, DeleteStream,
 // Tx): they would wait for the transaction fn is in. Tx is safe for
@@ -43,12 +46,19 @@ var errTxDone = errors.New("eventstore: transaction has already ended")
 func (s *Store) Tx(ctx context.Context, guildID string, fn func(tx *Tx) error) error {
 	start := time.Now()
 	op := Operation{Name: "tx", GuildID: guildID}
-	var err error
-	if fn == nil {
+	err := s.checkOpen()
+	switch {
+	case err != nil:
+	case fn == nil:
 		err = errors.New("eventstore: nil transaction function")
-	} else {
+	default:
 		op.Retries, err = s.write(ctx, func(w *writeTx) error {
-			return s.runTx(w, guildID, fn)
+			if err := s.runTx(w, guildID, fn); err != nil {
+				return err
+			}
+			// As in database/sql, a transaction whose context ended before
+			// it could commit rolls back, even when fn ignored the end.
+			return ctx.Err()
 		})
 	}
 	var p *panicError

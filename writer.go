@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"math/rand/v2"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,11 +15,20 @@ const maxGroup = 256
 // writeRequest is one unit of write work for the writer goroutine: an
 // append, a delete, or a Tx. op runs inside the group's transaction.
 type writeRequest struct {
-	ctx  context.Context
-	op   func(w *writeTx) error
-	err  error
-	done chan struct{}
+	ctx   context.Context
+	op    func(w *writeTx) error
+	err   error
+	done  chan struct{}
+	state atomic.Int32 // queued, then started by the writer or abandoned by the caller
 }
+
+// The states of a writeRequest. Whoever moves it out of queued decides: the
+// writer runs it, or the caller has gone and it is never run.
+const (
+	queued int32 = iota
+	started
+	abandoned
+)
 
 // writeTx is the transaction a write request runs in, shared by every
 // request of one group.
@@ -99,6 +109,9 @@ func (s *Store) commitGroup(group []*writeRequest) {
 	single := len(group) == 1
 	committed := 0
 	for _, r := range group {
+		if !r.state.CompareAndSwap(queued, started) {
+			continue // its caller was cancelled and has gone
+		}
 		if err := r.ctx.Err(); err != nil {
 			r.err = err
 			continue
@@ -157,8 +170,9 @@ func (s *Store) commitGroup(group []*writeRequest) {
 	finish(nil)
 }
 
-// submit queues a write and waits for its answer. The caller always waits
-// for the writer's verdict, even when ctx is cancelled meanwhile: a write
+// submit queues a write and waits for its answer. When ctx is cancelled
+// while the write is still queued, submit withdraws it and returns at once;
+// once the writer has started it, the caller waits for the verdict: a write
 // that was started is reported as it ended, never guessed.
 func (s *Store) submit(ctx context.Context, op func(w *writeTx) error) error {
 	if err := s.checkOpen(); err != nil {
@@ -174,6 +188,11 @@ func (s *Store) submit(ctx context.Context, op func(w *writeTx) error) error {
 	}
 	select {
 	case <-r.done:
+	case <-ctx.Done():
+		if r.state.CompareAndSwap(queued, abandoned) {
+			return ctx.Err()
+		}
+		<-r.done // started: wait for the verdict
 	case <-s.writerDone:
 		// The writer ended; it may still have answered r on its way out.
 		select {
