@@ -42,7 +42,13 @@ func runImport(ctx context.Context, e *env, args []string) error {
 	clock.Store(time.Now().UnixMicro())
 	_, statErr := os.Stat(f.db)
 	created := errors.Is(statErr, os.ErrNotExist)
-	s, err := f.open(&eventstore.Options{Now: func() time.Time { return time.UnixMicro(clock.Load()) }})
+	// Every event keeps its own commit time, so most appends carry one event:
+	// SyncNormal spares an fsync each. An import interrupted by a power loss
+	// can simply be run again: events already stored are skipped.
+	s, err := f.open(&eventstore.Options{
+		Now:         func() time.Time { return time.UnixMicro(clock.Load()) },
+		Synchronous: eventstore.SyncNormal,
+	})
 	if err != nil {
 		return err
 	}
