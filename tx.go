@@ -82,7 +82,9 @@ func (s *Store) runTx(w *writeTx, guildID string, fn func(tx *Tx) error) (err er
 // panicError carries a panic from the writer goroutine to the caller.
 type panicError struct{ value any }
 
-func (e *panicError) Error() string { return fmt.Sprintf("eventstore: transaction function panicked: %v", e.value) }
+func (e *panicError) Error() string {
+	return fmt.Sprintf("eventstore: transaction function panicked: %v", e.value)
+}
 func (e *panicError) Unwrap() error { return errPanicked }
 
 // GuildError attaches the guild of a Tx to an error from inside it.
