@@ -50,6 +50,12 @@ type Store struct {
 	closeErr   error
 
 	commits commitSignal // wakes subscribers after each commit
+
+	// stats counts the writer's commits and the requests they carried, to
+	// show group commit at work (tests read them).
+	stats struct {
+		commits, requests atomic.Int64
+	}
 }
 
 // Open opens the store in the file at path, creating and initialising it

@@ -153,6 +153,8 @@ func (s *Store) commitGroup(group []*writeRequest) {
 		finish(translate(err))
 		return
 	}
+	s.stats.commits.Add(1)
+	s.stats.requests.Add(int64(committed))
 	s.commits.broadcast()
 	finish(nil)
 }
