@@ -39,8 +39,9 @@ type Store struct {
 	path string
 	opts Options
 
-	wdb *sqlx.DB // one connection, owned by the writer goroutine
-	rdb *sqlx.DB // the reader pool (the same as wdb for ":memory:")
+	wdb    *sqlx.DB    // one connection, owned by the writer goroutine
+	wstmts writerStmts // prepared on wdb, used by the writer goroutine
+	rdb    *sqlx.DB    // the reader pool (the same as wdb for ":memory:")
 
 	reqs       chan *writeRequest
 	quit       chan struct{} // closed by Close: no new writes
@@ -99,12 +100,18 @@ func Open(path string, opts *Options) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
+	if err := s.wstmts.prepare(wdb); err != nil {
+		s.wstmts.close()
+		wdb.Close()
+		return nil, fmt.Errorf("%w: open %s: %w", ErrConnection, path, err)
+	}
 
 	if path == memoryPath {
 		s.rdb = wdb
 	} else {
 		rdb, err := sqlx.Open("sqlite", dsn(path, &o, false))
 		if err != nil {
+			s.wstmts.close()
 			wdb.Close()
 			return nil, fmt.Errorf("%w: open %s: %w", ErrConnection, path, err)
 		}
@@ -212,6 +219,7 @@ func (s *Store) Close() error {
 		close(s.quit)
 		<-s.writerDone
 		s.commits.broadcast() // wake subscribers so they see the store closed
+		s.wstmts.close()
 		err := s.wdb.Close()
 		if s.rdb != s.wdb {
 			if rerr := s.rdb.Close(); err == nil {
