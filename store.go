@@ -42,6 +42,7 @@ type Store struct {
 	wdb    *sqlx.DB    // one connection, owned by the writer goroutine
 	wstmts writerStmts // prepared on wdb, used by the writer goroutine
 	rdb    *sqlx.DB    // the reader pool (the same as wdb for ":memory:")
+	rstmts readerStmts // prepared on rdb
 
 	reqs       chan *writeRequest
 	quit       chan struct{} // closed by Close: no new writes
@@ -118,6 +119,15 @@ func Open(path string, opts *Options) (*Store, error) {
 		rdb.SetMaxOpenConns(o.MaxReaders)
 		rdb.SetMaxIdleConns(o.MaxReaders)
 		s.rdb = rdb
+	}
+	if err := s.rstmts.prepare(s.rdb); err != nil {
+		s.rstmts.close()
+		s.wstmts.close()
+		if s.rdb != wdb {
+			s.rdb.Close()
+		}
+		wdb.Close()
+		return nil, fmt.Errorf("%w: open %s: %w", ErrConnection, path, err)
 	}
 	go s.runWriter()
 	return s, nil
@@ -220,6 +230,7 @@ func (s *Store) Close() error {
 		<-s.writerDone
 		s.commits.broadcast() // wake subscribers so they see the store closed
 		s.wstmts.close()
+		s.rstmts.close()
 		err := s.wdb.Close()
 		if s.rdb != s.wdb {
 			if rerr := s.rdb.Close(); err == nil {
