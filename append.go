@@ -2,7 +2,6 @@ package eventstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math/bits"
@@ -156,7 +155,7 @@ func (s *Store) encode(events []Event) ([]encodedEvent, error) {
 			return nil, fail(fmt.Errorf("%w: %q is also event %d of the call", ErrDuplicateEvent, enc.id, j))
 		}
 		seen[enc.id] = i
-		if enc.meta, err = json.Marshal(m); err != nil {
+		if enc.meta, err = marshalMetadata(&m); err != nil {
 			return nil, fail(fmt.Errorf("%w: metadata: %w", ErrSerializationFailed, err))
 		}
 		out[i] = enc

@@ -3,7 +3,6 @@ package eventstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"strings"
@@ -92,7 +91,7 @@ func (s *Store) decode(r *rawEvent) (RecordedEvent, error) {
 	fail := func(err error) (RecordedEvent, error) {
 		return RecordedEvent{}, &DecodeError{StreamID: r.streamID, Version: r.version, Position: r.position, Err: err}
 	}
-	if err := json.Unmarshal(r.meta, &rec.Metadata); err != nil {
+	if err := unmarshalMetadata(r.meta, &rec.Metadata); err != nil {
 		return fail(fmt.Errorf("%w: metadata: %w", ErrDeserializationFailed, err))
 	}
 	rec.Metadata.EventID = r.eventID
