@@ -341,16 +341,19 @@ func BenchmarkRawInsertConcurrent(b *testing.B) {
 }
 
 // fixtures holds the store files built for this run, by size, in a
-// temporary directory TestMain removes.
+// temporary directory TestMain removes. When EVENTSTORE_BENCH_FIXTURES
+// names a directory, fixtures are kept there and reused across runs
+// (scripts/bench.sh runs the suite several times over).
 var fixtures struct {
-	mu    sync.Mutex
-	dir   string
-	paths map[string]string
+	mu      sync.Mutex
+	dir     string
+	paths   map[string]string
+	persist bool
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if fixtures.dir != "" {
+	if fixtures.dir != "" && !fixtures.persist {
 		os.RemoveAll(fixtures.dir)
 	}
 	os.Exit(code)
@@ -368,15 +371,30 @@ func fixture(b *testing.B, events, streamSize int) string {
 		return p
 	}
 	if fixtures.dir == "" {
-		dir, err := os.MkdirTemp("", "eventstore-bench-")
-		if err != nil {
-			b.Fatal(err)
+		dir := os.Getenv("EVENTSTORE_BENCH_FIXTURES")
+		fixtures.persist = dir != ""
+		if dir == "" {
+			var err error
+			if dir, err = os.MkdirTemp("", "eventstore-bench-"); err != nil {
+				b.Fatal(err)
+			}
 		}
 		fixtures.dir, fixtures.paths = dir, make(map[string]string)
 	}
 	path := filepath.Join(fixtures.dir, key+".db")
+	if _, err := os.Stat(path); err == nil && fixtures.persist {
+		fixtures.paths[key] = path // built by an earlier run
+		return path
+	}
 	start := time.Now()
-	buildFixture(b, path, events, streamSize)
+	// Built under another name, so a run stopped halfway leaves no
+	// fixture behind for the next.
+	tmp := path + ".tmp"
+	os.Remove(tmp)
+	buildFixture(b, tmp, events, streamSize)
+	if err := os.Rename(tmp, path); err != nil {
+		b.Fatal(err)
+	}
 	b.Logf("fixture of %d events built in %v", events, time.Since(start).Round(time.Millisecond))
 	fixtures.paths[key] = path
 	return path
