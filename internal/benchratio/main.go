@@ -41,6 +41,8 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Print(table(results, targets))
+	fmt.Println()
+	fmt.Println("store and raw: medians over runs; ratio: median over runs of the ratio within each run.")
 }
 
 // results maps a benchmark name (without the -GOMAXPROCS suffix) to its
@@ -91,16 +93,44 @@ func trimProcs(name string) string {
 // median returns the median of the samples of name in unit, and false when
 // there are none.
 func (r results) median(name, unit string) (float64, int, bool) {
-	s := slices.Clone(r[name][unit])
+	s := r[name][unit]
 	if len(s) == 0 {
 		return 0, 0, false
 	}
+	return median(s), len(s), true
+}
+
+// ratio returns the median over runs of store ÷ raw (raw ÷ store for
+// fasterRatio), pairing the i-th sample of each: the i-th pass of
+// scripts/bench.sh ran both within a minute, under the same load of a
+// shared machine, while load drifts between passes. Without as many
+// samples of each, it is the ratio of the medians.
+func (r results) ratio(t target) float64 {
+	store, raw := r[t.store][t.unit], r[t.raw][t.unit]
+	if len(store) != len(raw) {
+		s, _, _ := r.median(t.store, t.unit)
+		w, _, _ := r.median(t.raw, t.unit)
+		store, raw = []float64{s}, []float64{w}
+	}
+	ratios := make([]float64, len(store))
+	for i := range store {
+		ratios[i] = store[i] / raw[i]
+		if t.kind == fasterRatio {
+			ratios[i] = raw[i] / store[i]
+		}
+	}
+	return median(ratios)
+}
+
+// median returns the median of s, which must not be empty.
+func median(s []float64) float64 {
+	s = slices.Clone(s)
 	slices.Sort(s)
 	n := len(s)
 	if n%2 == 1 {
-		return s[n/2], n, true
+		return s[n/2]
 	}
-	return (s[n/2-1] + s[n/2]) / 2, n, true
+	return (s[n/2-1] + s[n/2]) / 2
 }
 
 // kind says how a target is judged.
@@ -176,10 +206,7 @@ func table(r results, targets []target) string {
 			fmt.Fprintf(&b, "| %s | %s | %s | not measured | | %s | – |\n", id, t.workload, storeCell, goal(t))
 			continue
 		}
-		ratio := store / raw
-		if t.kind == fasterRatio {
-			ratio = raw / store
-		}
+		ratio := r.ratio(t)
 		fmt.Fprintf(&b, "| %s | %s | %s | %s %s (n=%d) | %.2f× | %s | %s |\n", id, t.workload, storeCell,
 			figure(raw*scale), unit, rn, ratio, goal(t), met(t.goal > 0, ratio >= t.goal))
 	}

@@ -19,6 +19,12 @@ BenchmarkRawInsert/batch=1-2     	     100	    435717 ns/op	     1200 events/s	 
     bench_test.go:428: fixture of 10000 events built in 208ms
 BenchmarkAllEventsHeap/events=1000000-2 	1	19248978090 ns/op	     51951 events/s	         4.747 peak-heap-MiB	3231115008 B/op	43020378 allocs/op
 BenchmarkOpen/events=1000000-2   	    1000	    798194 ns/op	   31456 B/op	     196 allocs/op
+BenchmarkPaired/store-2	1	1 ns/op	1000 events/s
+BenchmarkPaired/raw-2	1	1 ns/op	500 events/s
+BenchmarkPaired/store-2	1	1 ns/op	100 events/s
+BenchmarkPaired/raw-2	1	1 ns/op	1000 events/s
+BenchmarkPaired/store-2	1	1 ns/op	3000 events/s
+BenchmarkPaired/raw-2	1	1 ns/op	2000 events/s
 PASS
 `
 
@@ -55,6 +61,7 @@ func TestTable(t *testing.T) {
 	}
 	got := table(r, []target{
 		{id: "P1", workload: "append", store: "Append/batch=1", raw: "RawInsert/batch=1", unit: "events/s", goal: 0.90},
+		{id: "P2", workload: "paired", store: "Paired/store", raw: "Paired/raw", unit: "events/s", goal: 0.75},
 		{id: "P6", workload: "heap", store: "AllEventsHeap/events=1000000", unit: "peak-heap-MiB", shownUnit: "MiB", kind: below, goal: 64},
 		{id: "P7", workload: "recover", store: "RecoverGame/x", raw: "RecoverGame/y", unit: "ns/op", kind: fasterRatio, goal: 20},
 		{id: "P8", workload: "open", store: "Open/events=1000000", unit: "ns/op", scale: 1e-6, shownUnit: "ms", kind: below, goal: 50},
@@ -62,6 +69,7 @@ func TestTable(t *testing.T) {
 	want := `| # | workload | store | raw | ratio | target | met |
 |---|---|---|---|---|---|---|
 | P1 | append | 900 events/s (n=3) | 1,100 events/s (n=2) | 0.82× | ≥ 0.90× | **no** |
+| P2 | paired | 1,000 events/s (n=3) | 1,000 events/s (n=3) | 1.50× | ≥ 0.75× | yes |
 | P6 | heap | 4.7 MiB (n=1) | – | – | < 64 MiB | yes |
 | P7 | recover | not measured | | | ≥ 20.00× | – |
 | P8 | open | 0.8 ms (n=1) | – | – | < 50 ms | yes |
