@@ -290,6 +290,7 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 			for w := range events {
 				events[w] = newBenchEvent()
 			}
+			commits0, _ := eventstore.CommitStats(s)
 			b.ResetTimer()
 			parallel(b, writers, b.N, func(w int) error {
 				if versions[w] == eventstore.DefaultMaxStreamSize {
@@ -302,6 +303,9 @@ func BenchmarkAppendConcurrent(b *testing.B) {
 			})
 			b.StopTimer()
 			reportEvents(b, b.N)
+			// How well group commit merged the appends.
+			commits, _ := eventstore.CommitStats(s)
+			b.ReportMetric(float64(b.N)/float64(commits-commits0), "events/commit")
 		})
 	}
 }
