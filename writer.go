@@ -28,8 +28,8 @@ type writeRequest struct {
 type writeTx struct {
 	store *Store
 	tx    *sql.Tx
-	now   time.Time // the commit time of the group
-	bound map[*sql.Stmt]*sql.Stmt
+	now   time.Time               // the commit time of the group
+	bound map[*sql.Stmt]*sql.Stmt // writerStmts bound to tx, by statement
 }
 
 // writerStmts are the statements of the write hot path, prepared once on
