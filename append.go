@@ -2,9 +2,9 @@ package eventstore
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"math/bits"
 	"strings"
 	"time"
 
@@ -158,7 +158,7 @@ func (s *Store) encode(events []Event) ([]encodedEvent, error) {
 			return nil, fail(fmt.Errorf("%w: %q is also event %d of the call", ErrDuplicateEvent, enc.id, j))
 		}
 		seen[enc.id] = i
-		if enc.meta, err = json.Marshal(m); err != nil {
+		if enc.meta, err = marshalMetadata(&m); err != nil {
 			return nil, fail(fmt.Errorf("%w: metadata: %w", ErrSerializationFailed, err))
 		}
 		out[i] = enc
@@ -216,11 +216,39 @@ func (st streamState) check(streamID string, expected ExpectedVersion) error {
 	return nil
 }
 
+// streamStateQuery reads a stream's row for the version check.
+const streamStateQuery = "SELECT version, event_count, deleted_at IS NOT NULL FROM streams WHERE stream_id = ?"
+
+// upsertStreamQuery creates or advances a stream's row after an append.
+const upsertStreamQuery = `INSERT INTO streams (stream_id, version, event_count, guild_id, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?)
+	ON CONFLICT (stream_id) DO UPDATE SET
+	    version = excluded.version,
+	    event_count = event_count + excluded.event_count,
+	    updated_at = excluded.updated_at`
+
+// maxInsertShift bounds a multi-row INSERT at 1<<maxInsertShift rows. One
+// statement per 64 rows saves most of the per-statement cost of the driver
+// and database/sql, far below SQLite's parameter limit (9 per row).
+const maxInsertShift = 6
+
+// insertEventsQuery returns an INSERT of rows event rows.
+func insertEventsQuery(rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO events (stream_id, version, event_id, event_type, schema_version, guild_id, data, metadata, created_at) VALUES ")
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	return b.String()
+}
+
 // stream reads a stream's row inside the write transaction.
 func (w *writeTx) stream(streamID string) (streamState, error) {
 	st := streamState{exists: true}
-	err := w.tx.QueryRowContext(context.Background(),
-		"SELECT version, event_count, deleted_at IS NOT NULL FROM streams WHERE stream_id = ?", streamID).
+	err := w.stmt(w.store.wstmts.stream).QueryRowContext(context.Background(), streamID).
 		Scan(&st.version, &st.count, &st.deleted)
 	if isNoRows(err) {
 		return streamState{}, nil
@@ -257,28 +285,25 @@ func (w *writeTx) append(streamID string, expected ExpectedVersion, events []enc
 	res := AppendResult{Positions: make([]int64, len(events)), EventIDs: make([]string, len(events))}
 	created := w.now.UnixMicro()
 	version := st.current()
-	for i, e := range events {
-		version++
-		r, err := w.tx.ExecContext(context.Background(),
-			`INSERT INTO events (stream_id, version, event_id, event_type, schema_version, guild_id, data, metadata, created_at)
-			 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			streamID, version, e.id, e.typ, e.version, e.guild, e.data, e.meta, created)
+	for start := 0; start < len(events); {
+		// The largest prepared multi-row INSERT that fits what is left.
+		shift := min(bits.Len(uint(len(events)-start))-1, maxInsertShift)
+		chunk := events[start : start+1<<shift]
+		last, err := w.insertEvents(shift, streamID, version+int64(start)+1, chunk, created)
 		if err != nil {
-			return AppendResult{}, w.insertError(streamID, expected, i, e, err)
+			return AppendResult{}, w.insertError(streamID, expected, start, chunk, err)
 		}
-		if res.Positions[i], err = r.LastInsertId(); err != nil {
-			return AppendResult{}, &fatalError{translate(err)}
+		// The rows took consecutive positions: AUTOINCREMENT numbers them
+		// in order within the statement, and nobody else writes meanwhile.
+		for j, e := range chunk {
+			res.Positions[start+j] = last - int64(len(chunk)-1-j)
+			res.EventIDs[start+j] = e.id
 		}
-		res.EventIDs[i] = e.id
+		start += len(chunk)
 	}
+	version += int64(len(events))
 	res.Version = version
-	_, err = w.tx.ExecContext(context.Background(),
-		`INSERT INTO streams (stream_id, version, event_count, guild_id, created_at, updated_at)
-		 VALUES (?, ?, ?, ?, ?, ?)
-		 ON CONFLICT (stream_id) DO UPDATE SET
-		     version = excluded.version,
-		     event_count = event_count + excluded.event_count,
-		     updated_at = excluded.updated_at`,
+	_, err = w.stmt(w.store.wstmts.upsert).ExecContext(context.Background(),
 		streamID, version, len(events), events[0].guild, created, created)
 	if err != nil {
 		return AppendResult{}, &fatalError{translate(err)}
@@ -286,16 +311,46 @@ func (w *writeTx) append(streamID string, expected ExpectedVersion, events []enc
 	return res, nil
 }
 
-// insertError explains a failed insert. A UNIQUE violation means another
-// writer got there first (another process, between our check and insert,
-// which BEGIN IMMEDIATE rules out) or a duplicate id.
-func (w *writeTx) insertError(streamID string, expected ExpectedVersion, i int, e encodedEvent, err error) error {
+// insertEvents inserts the 1<<shift events of chunk, the first at version
+// first, and returns the position of the last.
+func (w *writeTx) insertEvents(shift int, streamID string, first int64, chunk []encodedEvent, created int64) (int64, error) {
+	st := &w.store.wstmts
+	args := st.args[:0]
+	for j, e := range chunk {
+		args = append(args, streamID, first+int64(j), e.id, e.typ, e.version, e.guild, e.data, e.meta, created)
+	}
+	r, err := w.stmt(st.insert[shift]).ExecContext(context.Background(), args...)
+	clear(args) // let the payloads go
+	st.args = args[:0]
+	if err != nil {
+		return 0, err
+	}
+	return r.LastInsertId()
+}
+
+// insertError explains a failed insert of chunk, the events of the call
+// from index start on. A UNIQUE violation means another writer got there
+// first (another process, between our check and insert, which BEGIN
+// IMMEDIATE rules out) or a duplicate id.
+func (w *writeTx) insertError(streamID string, expected ExpectedVersion, start int, chunk []encodedEvent, err error) error {
 	err = translate(err)
 	if !isUniqueViolation(err) {
 		return &fatalError{err}
 	}
 	if strings.Contains(err.Error(), "event_id") {
-		return &EventError{Index: i, EventType: e.typ, Err: fmt.Errorf("%w: %q", ErrDuplicateEvent, e.id)}
+		// The failed statement left nothing behind: name the first event
+		// of the chunk whose id is stored.
+		for j, e := range chunk {
+			var one int
+			qerr := w.tx.QueryRowContext(context.Background(), "SELECT 1 FROM events WHERE event_id = ?", e.id).Scan(&one)
+			if qerr == nil {
+				return &EventError{Index: start + j, EventType: e.typ, Err: fmt.Errorf("%w: %q", ErrDuplicateEvent, e.id)}
+			}
+			if !isNoRows(qerr) {
+				return &fatalError{translate(qerr)}
+			}
+		}
+		return &EventError{Index: start, EventType: chunk[0].typ, Err: fmt.Errorf("%w: %q", ErrDuplicateEvent, chunk[0].id)}
 	}
 	st, serr := w.stream(streamID)
 	if serr != nil {

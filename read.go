@@ -3,11 +3,12 @@ package eventstore
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
 	"iter"
 	"strings"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // Filter narrows a global read or subscription. Zero fields do not filter;
@@ -90,7 +91,7 @@ func (s *Store) decode(r *rawEvent) (RecordedEvent, error) {
 	fail := func(err error) (RecordedEvent, error) {
 		return RecordedEvent{}, &DecodeError{StreamID: r.streamID, Version: r.version, Position: r.position, Err: err}
 	}
-	if err := json.Unmarshal(r.meta, &rec.Metadata); err != nil {
+	if err := unmarshalMetadata(r.meta, &rec.Metadata); err != nil {
 		return fail(fmt.Errorf("%w: metadata: %w", ErrDeserializationFailed, err))
 	}
 	rec.Metadata.EventID = r.eventID
@@ -154,6 +155,51 @@ func (s *Store) observeRead(ctx context.Context, name, streamID string, read fun
 	return events, err
 }
 
+// readStreamQuery is the query of a stream read. One query reads the
+// stream's row and its events, so the existence check and the events come
+// from the same snapshot. A stream without matching events gives one row of
+// zeros. Its arguments are the start version, the stream id and the count.
+func readStreamQuery(backward bool) string {
+	cond, order := "e.version >= ?", "ASC"
+	if backward {
+		cond, order = "e.version <= ?", "DESC"
+	}
+	return `SELECT s.deleted_at IS NOT NULL, s.stream_id, COALESCE(e.position, 0), COALESCE(e.version, 0),
+	        COALESCE(e.event_id, ''), COALESCE(e.event_type, ''), COALESCE(e.schema_version, 0),
+	        COALESCE(e.guild_id, ''), COALESCE(e.data, x''), COALESCE(e.metadata, x''), COALESCE(e.created_at, 0)
+	    FROM streams s LEFT JOIN events e
+	        ON e.stream_id = s.stream_id AND s.deleted_at IS NULL AND ` + cond + `
+	    WHERE s.stream_id = ?
+	    ORDER BY e.version ` + order + ` LIMIT ?`
+}
+
+// readerStmts are the reader pool's prepared statements. database/sql
+// prepares each on a connection the first time it runs there and keeps it,
+// so a stream read does not compile its query every time.
+type readerStmts struct {
+	readStream map[bool]*sql.Stmt // by backward
+}
+
+// prepare prepares the statements on db.
+func (st *readerStmts) prepare(db *sqlx.DB) error {
+	st.readStream = make(map[bool]*sql.Stmt, 2)
+	for _, backward := range []bool{false, true} {
+		stmt, err := db.Prepare(readStreamQuery(backward))
+		if err != nil {
+			return translate(err)
+		}
+		st.readStream[backward] = stmt
+	}
+	return nil
+}
+
+// close closes the prepared statements.
+func (st *readerStmts) close() {
+	for _, stmt := range st.readStream {
+		stmt.Close()
+	}
+}
+
 // readStream serves ReadStream and its backward twin, on the reader pool or
 // inside a write transaction.
 func (s *Store) readStream(ctx context.Context, q queryer, streamID string, from int64, count int, backward bool) ([]RecordedEvent, error) {
@@ -166,24 +212,16 @@ func (s *Store) readStream(ctx context.Context, q queryer, streamID string, from
 	if err := s.checkRead(from, count, backward); err != nil {
 		return nil, err
 	}
-	// One query reads the stream's row and its events, so the existence
-	// check and the events come from the same snapshot. A stream without
-	// matching events gives one row of zeros.
-	cond, order := "e.version >= ?", "ASC"
-	if backward {
-		cond, order = "e.version <= ?", "DESC"
-		if from == -1 {
-			from = 1<<62 - 1
-		}
+	if backward && from == -1 {
+		from = 1<<62 - 1
 	}
-	query := `SELECT s.deleted_at IS NOT NULL, s.stream_id, COALESCE(e.position, 0), COALESCE(e.version, 0),
-	        COALESCE(e.event_id, ''), COALESCE(e.event_type, ''), COALESCE(e.schema_version, 0),
-	        COALESCE(e.guild_id, ''), COALESCE(e.data, x''), COALESCE(e.metadata, x''), COALESCE(e.created_at, 0)
-	    FROM streams s LEFT JOIN events e
-	        ON e.stream_id = s.stream_id AND s.deleted_at IS NULL AND ` + cond + `
-	    WHERE s.stream_id = ?
-	    ORDER BY e.version ` + order + ` LIMIT ?`
-	rows, err := q.QueryContext(ctx, query, from, streamID, count)
+	var rows *sql.Rows
+	var err error
+	if q == queryer(s.rdb) {
+		rows, err = s.rstmts.readStream[backward].QueryContext(ctx, from, streamID, count)
+	} else {
+		rows, err = q.QueryContext(ctx, readStreamQuery(backward), from, streamID, count)
+	}
 	if err != nil {
 		return nil, queryError(ctx, err)
 	}

@@ -102,7 +102,11 @@ func BenchmarkSubscriptionCatchUp(b *testing.B) {
 func BenchmarkRecoverGame(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
 		for _, snapshot := range []bool{false, true} {
-			b.Run(fmt.Sprintf("events=%d/snapshot=%t", n, snapshot), func(b *testing.B) {
+			name := fmt.Sprintf("events=%d/scratch", n)
+			if snapshot {
+				name = fmt.Sprintf("events=%d/snapshot", n)
+			}
+			b.Run(name, func(b *testing.B) {
 				ctx := context.Background()
 				events, err := gamesim.Play(gamesim.Config{Seed: 7, Mode: eventstore.ModeKnockout, GuildID: "42",
 					GameID: "bench-game", Start: streamStart, Events: n})

@@ -47,8 +47,10 @@ type Store struct {
 	path string
 	opts Options
 
-	wdb *sqlx.DB // one connection, owned by the writer goroutine
-	rdb *sqlx.DB // the reader pool (the same as wdb for ":memory:")
+	wdb    *sqlx.DB    // one connection, owned by the writer goroutine
+	wstmts writerStmts // prepared on wdb, used by the writer goroutine
+	rdb    *sqlx.DB    // the reader pool (the same as wdb for ":memory:")
+	rstmts readerStmts // prepared on rdb
 
 	reqs       chan *writeRequest
 	quit       chan struct{} // closed by Close: no new writes
@@ -58,6 +60,12 @@ type Store struct {
 	closeErr   error
 
 	commits commitSignal // wakes subscribers after each commit
+
+	// stats counts the writer's commits and the requests they carried, to
+	// show group commit at work (tests read them).
+	stats struct {
+		commits, requests atomic.Int64
+	}
 }
 
 // Open opens the store in the file at path, creating and initialising it
@@ -104,18 +112,33 @@ func Open(path string, opts *Options) (*Store, error) {
 		wdb.Close()
 		return nil, err
 	}
+	if err := s.wstmts.prepare(wdb); err != nil {
+		s.wstmts.close()
+		wdb.Close()
+		return nil, fmt.Errorf("%w: open %s: %w", ErrConnection, path, err)
+	}
 
 	if path == memoryPath {
 		s.rdb = wdb
 	} else {
 		rdb, err := sqlx.Open("sqlite", dsn(path, &o, false))
 		if err != nil {
+			s.wstmts.close()
 			wdb.Close()
 			return nil, fmt.Errorf("%w: open %s: %w", ErrConnection, path, err)
 		}
 		rdb.SetMaxOpenConns(o.MaxReaders)
 		rdb.SetMaxIdleConns(o.MaxReaders)
 		s.rdb = rdb
+	}
+	if err := s.rstmts.prepare(s.rdb); err != nil {
+		s.rstmts.close()
+		s.wstmts.close()
+		if s.rdb != wdb {
+			s.rdb.Close()
+		}
+		wdb.Close()
+		return nil, fmt.Errorf("%w: open %s: %w", ErrConnection, path, err)
 	}
 	go s.runWriter()
 	return s, nil
@@ -255,6 +278,8 @@ func (s *Store) Close() error {
 		close(s.quit)
 		<-s.writerDone
 		s.commits.broadcast() // wake subscribers so they see the store closed
+		s.wstmts.close()
+		s.rstmts.close()
 		err := s.wdb.Close()
 		if s.rdb != s.wdb {
 			if rerr := s.rdb.Close(); err == nil {
