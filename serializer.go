@@ -70,8 +70,19 @@ func (s *JSONSerializer) Deserialize(eventType string, version int, data []byte)
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal(data, e); err != nil {
+	if err := unmarshal(data, e); err != nil {
 		return nil, fmt.Errorf("%w: %s version %d: %w", ErrDeserializationFailed, eventType, version, err)
 	}
 	return e, nil
+}
+
+// unmarshal decodes data into e. An event with its own UnmarshalJSON (every
+// GameBot event) is handed the bytes directly: json.Unmarshal would first
+// scan them twice (validating, then skipping the value) only to call the
+// same method, which validates as it decodes.
+func unmarshal(data []byte, e Event) error {
+	if u, ok := e.(json.Unmarshaler); ok {
+		return u.UnmarshalJSON(data)
+	}
+	return json.Unmarshal(data, e)
 }
