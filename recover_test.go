@@ -154,27 +154,6 @@ func renderState(tb testing.TB, g *es.GameState) []byte {
 	return append(b, '\n')
 }
 
-// golden compares got with the file at path, or rewrites it with -update.
-func golden(t *testing.T, path string, got []byte) {
-	t.Helper()
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), string(got)); diff != "" {
-		t.Errorf("%s differs (-want +got):\n%s", path, diff)
-	}
-}
-
 func eventsOf(recs []es.RecordedEvent) []es.Event {
 	out := make([]es.Event, len(recs))
 	for i, r := range recs {
@@ -192,7 +171,7 @@ func TestRecoverGame_Golden(t *testing.T) {
 				t.Fatalf("RecoverGame: %v", err)
 			}
 			checkSensible(t, g, eventsOf(recs))
-			golden(t, filepath.Join(recoverDir, string(mode), "want.golden"), renderState(t, g))
+			checkGolden(t, filepath.Join(recoverDir, string(mode), "want.golden"), renderState(t, g))
 		})
 	}
 }
@@ -256,7 +235,7 @@ func TestRecoverGame_InvalidStreams(t *testing.T) {
 		}
 		fmt.Fprintf(&out, "%s: %v\n", file, err)
 	}
-	golden(t, filepath.Join(recoverDir, "invalid", "want.golden"), out.Bytes())
+	checkGolden(t, filepath.Join(recoverDir, "invalid", "want.golden"), out.Bytes())
 }
 
 func sortedNames(m map[string]int) []string {

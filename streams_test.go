@@ -131,47 +131,11 @@ func TestStreams_Golden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fmt.Fprintf(&want, "%s: %v\n", c.file, gamesim.Check(gameEvents(events)))
+			fmt.Fprintf(&want, "%s: %v\n", c.file, gamesim.Check(eventsOf(events)))
 		}
-		if *update {
-			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, got, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		file, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run go test -update to create it)", err)
-		}
-		if !bytes.Equal(file, got) {
-			t.Errorf("%s is out of date (run go test -update):\n%s", path, cmp.Diff(string(file), string(got)))
-		}
+		checkGolden(t, path, got)
 	}
-	golden := filepath.Join(streamsDir, "invalid", "want.golden")
-	if *update {
-		if err := os.WriteFile(golden, []byte(want.String()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	file, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(string(file), want.String()); diff != "" {
-		t.Errorf("%s (-file +got):\n%s", golden, diff)
-	}
-}
-
-func gameEvents(recorded []es.RecordedEvent) []es.Event {
-	events := make([]es.Event, len(recorded))
-	for i, r := range recorded {
-		events[i] = r.Event
-	}
-	return events
+	checkGolden(t, filepath.Join(streamsDir, "invalid", "want.golden"), []byte(want.String()))
 }
 
 // TestStreams_Files checks every file of testdata/streams as a reader of
@@ -218,7 +182,7 @@ func TestStreams_Files(t *testing.T) {
 			if diff := cmp.Diff(string(file), out.String()); diff != "" {
 				t.Errorf("re-marshalled (-file +got):\n%s", diff)
 			}
-			err = gamesim.Check(gameEvents(events))
+			err = gamesim.Check(eventsOf(events))
 			if strings.Contains(path, "invalid") != errors.Is(err, gamesim.ErrMalformed) {
 				t.Errorf("Check() = %v", err)
 			}

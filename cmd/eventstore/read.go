@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"slices"
 
 	"github.com/gamebot/eventstore"
@@ -76,42 +77,15 @@ func runRead(ctx context.Context, e *env, args []string) error {
 		if _, err := s.StreamInfo(ctx, stream); err != nil { // a clear error for a missing stream
 			return err
 		}
-		for r, err := range s.StreamEvents(ctx, stream, *from) {
-			if left == 0 {
-				break
-			}
-			if err := k.take(r, err); err != nil {
-				return err
-			}
-			left--
-		}
-		return k.done()
+		return printForward(k, s.StreamEvents(ctx, stream, *from), left)
 	}
 	next := *from
 	if !fromSet {
 		next = -1
 	}
-	for left != 0 && next != 0 {
-		n := readBatch
-		if left > 0 {
-			n = min(n, left)
-		}
-		batch, err := s.ReadStreamBackward(ctx, stream, next, n)
-		if err != nil {
-			return err
-		}
-		for _, r := range batch {
-			if err := k.take(r, nil); err != nil {
-				return err
-			}
-		}
-		if len(batch) < n {
-			break
-		}
-		left -= len(batch)
-		next = batch[len(batch)-1].Version - 1
-	}
-	return k.done()
+	return printBackward(k, next, left, func(from int64, n int) ([]eventstore.RecordedEvent, error) {
+		return s.ReadStreamBackward(ctx, stream, from, n)
+	}, func(r eventstore.RecordedEvent) int64 { return r.Version })
 }
 
 // runAll prints events of all streams in global order.
@@ -142,27 +116,42 @@ func runAll(ctx context.Context, e *env, args []string) error {
 		left = -1
 	}
 	if !*backward {
-		for r, err := range s.AllEvents(ctx, *from, filter) {
-			if left == 0 {
-				break
-			}
-			if err := k.take(r, err); err != nil {
-				return err
-			}
-			left--
-		}
-		return k.done()
+		return printForward(k, s.AllEvents(ctx, *from, filter), left)
 	}
 	next := *from
 	if !fromSet {
 		next = -1
 	}
+	return printBackward(k, next, left, func(from int64, n int) ([]eventstore.RecordedEvent, error) {
+		return s.ReadAllBackward(ctx, from, n, filter)
+	}, func(r eventstore.RecordedEvent) int64 { return r.Position })
+}
+
+// printForward prints the events of seq, at most left of them (-1: all).
+func printForward(k *eventSink, seq iter.Seq2[eventstore.RecordedEvent, error], left int) error {
+	for r, err := range seq {
+		if left == 0 {
+			break
+		}
+		if err := k.take(r, err); err != nil {
+			return err
+		}
+		left--
+	}
+	return k.done()
+}
+
+// printBackward prints at most left events (-1: all) read backward from
+// next in batches; cursor gives the version or position an event sits at.
+func printBackward(k *eventSink, next int64, left int,
+	read func(from int64, n int) ([]eventstore.RecordedEvent, error),
+	cursor func(eventstore.RecordedEvent) int64) error {
 	for left != 0 && next != 0 {
 		n := readBatch
 		if left > 0 {
 			n = min(n, left)
 		}
-		batch, err := s.ReadAllBackward(ctx, next, n, filter)
+		batch, err := read(next, n)
 		if err != nil {
 			return err
 		}
@@ -175,7 +164,7 @@ func runAll(ctx context.Context, e *env, args []string) error {
 			break
 		}
 		left -= len(batch)
-		next = batch[len(batch)-1].Position - 1
+		next = cursor(batch[len(batch)-1]) - 1
 	}
 	return k.done()
 }
