@@ -181,11 +181,11 @@ func newEventID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 
-// streamState is a stream's row, as the writer sees it.
+// streamState is a stream as the writer sees it: its row, and its version
+// read through the events index.
 type streamState struct {
 	exists  bool
-	version int64
-	count   int64
+	version int64 // also its event count: versions have no gaps
 	deleted bool
 }
 
@@ -216,16 +216,19 @@ func (st streamState) check(streamID string, expected ExpectedVersion) error {
 	return nil
 }
 
-// streamStateQuery reads a stream's row for the version check.
-const streamStateQuery = "SELECT version, event_count, deleted_at IS NOT NULL FROM streams WHERE stream_id = ?"
+// streamStateQuery reads a stream's row for the version check, and its
+// version: the highest version of its events, one seek in the
+// (stream_id, version) index, or a higher version whose event was removed
+// from outside the store (lost_version, see schema_3.sql). A stream has a row
+// exactly when it has events (soft-deleted ones included): an append creates
+// it, a hard delete removes it with the events.
+const streamStateQuery = `SELECT deleted_at IS NOT NULL, max(COALESCE(lost_version, 0),
+	    COALESCE((SELECT max(e.version) FROM events e WHERE e.stream_id = s.stream_id), 0))
+	FROM streams s WHERE s.stream_id = ?`
 
-// upsertStreamQuery creates or advances a stream's row after an append.
-const upsertStreamQuery = `INSERT INTO streams (stream_id, version, event_count, guild_id, created_at, updated_at)
-	VALUES (?, ?, ?, ?, ?, ?)
-	ON CONFLICT (stream_id) DO UPDATE SET
-	    version = excluded.version,
-	    event_count = event_count + excluded.event_count,
-	    updated_at = excluded.updated_at`
+// createStreamQuery creates a stream's row at its first append. The row is
+// not written again until the stream is deleted.
+const createStreamQuery = "INSERT INTO streams (stream_id, guild_id, created_at) VALUES (?, ?, ?)"
 
 // maxInsertShift bounds a multi-row INSERT at 1<<maxInsertShift rows. One
 // statement per 64 rows saves most of the per-statement cost of the driver
@@ -249,7 +252,7 @@ func insertEventsQuery(rows int) string {
 func (w *writeTx) stream(streamID string) (streamState, error) {
 	st := streamState{exists: true}
 	err := w.stmt(w.store.wstmts.stream).QueryRowContext(context.Background(), streamID).
-		Scan(&st.version, &st.count, &st.deleted)
+		Scan(&st.deleted, &st.version)
 	if isNoRows(err) {
 		return streamState{}, nil
 	}
@@ -277,9 +280,9 @@ func (w *writeTx) append(streamID string, expected ExpectedVersion, events []enc
 	if len(events) == 0 {
 		return AppendResult{Version: st.current()}, nil
 	}
-	if st.count+int64(len(events)) > int64(w.store.opts.MaxStreamSize) {
+	if st.current()+int64(len(events)) > int64(w.store.opts.MaxStreamSize) {
 		return AppendResult{}, fmt.Errorf("%w: stream %q holds %d events, %d more would pass the limit of %d",
-			ErrStreamTooLarge, streamID, st.count, len(events), w.store.opts.MaxStreamSize)
+			ErrStreamTooLarge, streamID, st.current(), len(events), w.store.opts.MaxStreamSize)
 	}
 
 	res := AppendResult{Positions: make([]int64, len(events)), EventIDs: make([]string, len(events))}
@@ -301,12 +304,12 @@ func (w *writeTx) append(streamID string, expected ExpectedVersion, events []enc
 		}
 		start += len(chunk)
 	}
-	version += int64(len(events))
-	res.Version = version
-	_, err = w.stmt(w.store.wstmts.upsert).ExecContext(context.Background(),
-		streamID, version, len(events), events[0].guild, created, created)
-	if err != nil {
-		return AppendResult{}, &fatalError{translate(err)}
+	res.Version = version + int64(len(events))
+	if !st.exists {
+		_, err = w.stmt(w.store.wstmts.create).ExecContext(context.Background(), streamID, events[0].guild, created)
+		if err != nil {
+			return AppendResult{}, &fatalError{translate(err)}
+		}
 	}
 	return res, nil
 }

@@ -80,8 +80,10 @@ func (w *writeTx) deleteStream(streamID string, expected ExpectedVersion, mode D
 	if mode == SoftDelete {
 		_, err = w.exec("UPDATE streams SET deleted_at = ? WHERE stream_id = ?", w.now.UnixMicro(), streamID)
 	} else {
-		if _, err = w.exec("DELETE FROM events WHERE stream_id = ?", streamID); err == nil {
-			_, err = w.exec("DELETE FROM streams WHERE stream_id = ?", streamID)
+		// The stream row first: without it the events_removed trigger
+		// records nothing (schema_3.sql).
+		if _, err = w.exec("DELETE FROM streams WHERE stream_id = ?", streamID); err == nil {
+			_, err = w.exec("DELETE FROM events WHERE stream_id = ?", streamID)
 		}
 		if err == nil {
 			_, err = w.exec("DELETE FROM snapshots WHERE stream_id = ?", streamID)

@@ -28,8 +28,7 @@ func (s *Store) streamVersion(ctx context.Context, q queryer, streamID string) (
 	}
 	var version int64
 	var deleted bool
-	err := q.QueryRowContext(ctx, "SELECT version, deleted_at IS NOT NULL FROM streams WHERE stream_id = ?", streamID).
-		Scan(&version, &deleted)
+	err := q.QueryRowContext(ctx, streamStateQuery, streamID).Scan(&deleted, &version)
 	switch {
 	case isNoRows(err):
 		return 0, nil
@@ -71,7 +70,20 @@ func (r streamRow) info() StreamInfo {
 	return i
 }
 
-const streamColumns = "stream_id, version, event_count, guild_id, created_at, updated_at, deleted_at"
+// streamColumns and streamFrom select StreamInfo rows. The version and the
+// time of the last write are those of the stream's last event, found through
+// the (stream_id, version) index (the version never below lost_version, see
+// schema_3.sql); the event count equals the version, as versions have no gaps
+// and a hard delete removes the whole stream. A LEFT JOIN keeps streams the
+// outer loop, one index seek per stream.
+const (
+	streamColumns = `s.stream_id,
+	    max(COALESCE(s.lost_version, 0), COALESCE(e.version, 0)) AS version,
+	    max(COALESCE(s.lost_version, 0), COALESCE(e.version, 0)) AS event_count,
+	    s.guild_id, s.created_at, COALESCE(e.created_at, s.created_at) AS updated_at, s.deleted_at`
+	streamFrom = ` FROM streams s LEFT JOIN events e
+	    ON e.stream_id = s.stream_id AND e.version = (SELECT max(version) FROM events WHERE stream_id = s.stream_id)`
+)
 
 // StreamInfo describes the stream streamID, soft-deleted or not. Errors:
 // ErrConnection, ErrInvalidStreamID, ErrStreamNotFound when it has no events
@@ -91,7 +103,7 @@ func (s *Store) streamInfo(ctx context.Context, streamID string) (StreamInfo, er
 		return StreamInfo{}, err
 	}
 	var row streamRow
-	err := s.rdb.GetContext(ctx, &row, "SELECT "+streamColumns+" FROM streams WHERE stream_id = ?", streamID)
+	err := s.rdb.GetContext(ctx, &row, "SELECT "+streamColumns+streamFrom+" WHERE s.stream_id = ?", streamID)
 	switch {
 	case isNoRows(err):
 		return StreamInfo{}, fmt.Errorf("%w: %q", ErrStreamNotFound, streamID)
@@ -139,20 +151,20 @@ func (s *Store) streams(ctx context.Context, q StreamQuery) ([]StreamInfo, error
 	if limit < 1 || limit > s.opts.MaxReadBatch {
 		return nil, fmt.Errorf("%w: limit %d, want 1 to %d", ErrInvalidBatchSize, limit, s.opts.MaxReadBatch)
 	}
-	conds := []string{"stream_id > ?"}
+	conds := []string{"s.stream_id > ?"}
 	args := []any{q.After}
 	if q.Prefix != "" {
-		conds = append(conds, "stream_id >= ? AND stream_id < ?")
+		conds = append(conds, "s.stream_id >= ? AND s.stream_id < ?")
 		args = append(args, q.Prefix, q.Prefix+"\xff")
 	}
 	if q.GuildID != "" {
-		conds = append(conds, "guild_id = ?")
+		conds = append(conds, "s.guild_id = ?")
 		args = append(args, q.GuildID)
 	}
 	args = append(args, limit)
 	var rows []streamRow
 	err := s.rdb.SelectContext(ctx, &rows,
-		"SELECT "+streamColumns+" FROM streams WHERE "+strings.Join(conds, " AND ")+" ORDER BY stream_id LIMIT ?", args...)
+		"SELECT "+streamColumns+streamFrom+" WHERE "+strings.Join(conds, " AND ")+" ORDER BY s.stream_id LIMIT ?", args...)
 	if err != nil {
 		return nil, queryError(ctx, err)
 	}

@@ -130,3 +130,75 @@ func TestOpen_RefusesNewerSchema(t *testing.T) {
 		t.Errorf("Open changed the refused file (%d bytes before, %d after)", len(before), len(after))
 	}
 }
+
+// writeV2Store creates a store file as version 2 of the library left it:
+// the version-1 file of writeV1Store taken to version 2 by schema_2.sql.
+// Its stream "lost" records version 2 but holds only its first event: an
+// event removed from outside the store.
+func writeV2Store(t *testing.T, path string) {
+	t.Helper()
+	writeV1Store(t, path)
+	schema, err := os.ReadFile("schema_2.sql")
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := rawDB(t, path)
+	if _, err := db.Exec(string(schema)); err != nil {
+		t.Fatalf("schema version 2: %v", err)
+	}
+	created := testClock.UnixMicro()
+	if _, err := db.Exec(`INSERT INTO events (stream_id, version, event_id, event_type, schema_version, data, metadata, created_at)
+		VALUES ('lost', 1, 'lost-1', 'note', 1, '{"text":"v2-1","n":0}', '{}', ?)`, created); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO streams (stream_id, version, event_count, created_at, updated_at)
+		VALUES ('lost', 2, 2, ?, ?)`, created, created); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("PRAGMA user_version = 2"); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpen_MigratesVersion2(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v2.db")
+	writeV2Store(t, path)
+
+	s, err := eventstore.Open(path, testOptions(t))
+	if err != nil {
+		t.Fatalf("Open of a version-2 file: %v", err)
+	}
+	recs, err := s.ReadStream(ctx, "old", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]string{"v1-1", "v1-2", "v1-3"}, texts(t, recs)); diff != "" {
+		t.Errorf("events after migration (-want +got):\n%s", diff)
+	}
+	info, err := s.StreamInfo(ctx, "old")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Version != 3 || info.EventCount != 3 || !info.CreatedAt.Equal(testClock) || !info.UpdatedAt.Equal(testClock) {
+		t.Errorf("StreamInfo after migration = %+v, want version 3, 3 events, created and updated at %v", info, testClock)
+	}
+	// The recorded version of a stream missing its last event survives.
+	if v, err := s.StreamVersion(ctx, "lost"); err != nil || v != 2 {
+		t.Errorf("StreamVersion of the damaged stream = %d, %v; want 2", v, err)
+	}
+	res := mustAppend(t, s, "old", 3, notes("v3", 1)...)
+	if res.Version != 4 || res.Positions[0] != 5 {
+		t.Errorf("append after migration: version %d position %d, want 4 and 5", res.Version, res.Positions[0])
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := userVersion(t, path); got != eventstore.SchemaVersion {
+		t.Errorf("user_version = %d, want %d", got, eventstore.SchemaVersion)
+	}
+	checkIntegrity(t, path)
+}

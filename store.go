@@ -22,7 +22,7 @@ const applicationID = 0x47424553
 
 // SchemaVersion is the version of the file layout this package writes.
 // Opening an older file migrates it; a newer one is refused.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // schemaV1 creates the event log and the stream table.
 //
@@ -34,8 +34,13 @@ var schemaV1 string
 //go:embed schema_2.sql
 var schemaV2 string
 
+// schemaV3 stops writing the stream row on every append.
+//
+//go:embed schema_3.sql
+var schemaV3 string
+
 // schemaMigrations[v] takes a file from version v-1 to v.
-var schemaMigrations = []string{1: schemaV1, 2: schemaV2}
+var schemaMigrations = []string{1: schemaV1, 2: schemaV2, 3: schemaV3}
 
 // Store is an event store in one SQLite file. It is safe for concurrent use
 // by many goroutines; one writer goroutine owns the write connection and

@@ -47,7 +47,7 @@ type writeTx struct {
 // about as much as running them. Only the writer goroutine uses them.
 type writerStmts struct {
 	savepoint, release *sql.Stmt
-	stream, upsert     *sql.Stmt
+	stream, create     *sql.Stmt
 	// insert[k] inserts 1<<k event rows in one statement.
 	insert [maxInsertShift + 1]*sql.Stmt
 	args   []any // scratch for the insert's arguments
@@ -62,7 +62,7 @@ func (st *writerStmts) prepare(db *sqlx.DB) error {
 		{&st.savepoint, "SAVEPOINT request"},
 		{&st.release, "RELEASE request"},
 		{&st.stream, streamStateQuery},
-		{&st.upsert, upsertStreamQuery},
+		{&st.create, createStreamQuery},
 	} {
 		var err error
 		if *p.stmt, err = db.Prepare(p.query); err != nil {
@@ -80,7 +80,7 @@ func (st *writerStmts) prepare(db *sqlx.DB) error {
 
 // close closes the prepared statements; the writer must have ended.
 func (st *writerStmts) close() {
-	for _, s := range append([]*sql.Stmt{st.savepoint, st.release, st.stream, st.upsert}, st.insert[:]...) {
+	for _, s := range append([]*sql.Stmt{st.savepoint, st.release, st.stream, st.create}, st.insert[:]...) {
 		if s != nil {
 			s.Close()
 		}
