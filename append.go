@@ -91,7 +91,7 @@ func (s *Store) append(ctx context.Context, op *Operation, streamID string, expe
 		return AppendResult{}, err
 	}
 	var res AppendResult
-	op.Retries, err = s.write(ctx, func(w *writeTx) error {
+	op.Retries, err = s.writeRequest(ctx, oneInsert(len(encoded)), func(w *writeTx) error {
 		var err error
 		res, err = w.append(streamID, expected, encoded)
 		return err
@@ -234,6 +234,14 @@ const createStreamQuery = "INSERT INTO streams (stream_id, guild_id, created_at)
 // statement per 64 rows saves most of the per-statement cost of the driver
 // and database/sql, far below SQLite's parameter limit (9 per row).
 const maxInsertShift = 6
+
+// oneInsert reports whether an append of n events writes them with one
+// INSERT (or writes nothing). That INSERT is then its only statement that
+// can fail without breaking the transaction — the stream row's INSERT after
+// it cannot, short of a fatal error — so it needs no savepoint of its own.
+func oneInsert(n int) bool {
+	return n <= 1<<maxInsertShift && n&(n-1) == 0
+}
 
 // insertEventsQuery returns an INSERT of rows event rows.
 func insertEventsQuery(rows int) string {

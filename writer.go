@@ -23,6 +23,10 @@ type writeRequest struct {
 	err   error
 	done  chan struct{}
 	state atomic.Int32 // queued, then started by the writer or abandoned by the caller
+	// oneStatement says op writes with at most one statement that can fail
+	// without breaking the transaction, and nothing before it: SQLite backs
+	// out a failed statement by itself, so op needs no savepoint.
+	oneStatement bool
 }
 
 // The states of a writeRequest. Whoever moves it out of queued decides: the
@@ -159,8 +163,10 @@ func (s *Store) failQueued() {
 
 // commitGroup runs the requests of one group in one transaction. Each
 // request runs inside its own savepoint, so one that fails (a wrong expected
-// version, say) is rolled back alone; the others commit together. Nobody is
-// answered before the commit is durable.
+// version, say) is rolled back alone; the others commit together. A request
+// that writes with one statement at most (oneStatement) needs none: a failed
+// statement leaves nothing behind. Nobody is answered before the commit is
+// durable.
 func (s *Store) commitGroup(group []*writeRequest) {
 	bg := context.Background() // statements are never interrupted mid-group
 	finish := func(err error) {
@@ -187,7 +193,8 @@ func (s *Store) commitGroup(group []*writeRequest) {
 			r.err = err
 			continue
 		}
-		if !single {
+		savepoint := !single && !r.oneStatement
+		if savepoint {
 			if _, err := w.stmt(s.wstmts.savepoint).ExecContext(bg); err != nil {
 				tx.Rollback()
 				finish(translate(err))
@@ -214,6 +221,9 @@ func (s *Store) commitGroup(group []*writeRequest) {
 		}
 		if err != nil {
 			r.err = err
+			if !savepoint {
+				continue
+			}
 			if _, rerr := tx.ExecContext(bg, "ROLLBACK TO request; RELEASE request"); rerr != nil {
 				tx.Rollback()
 				finish(translate(rerr))
@@ -221,10 +231,12 @@ func (s *Store) commitGroup(group []*writeRequest) {
 			}
 			continue
 		}
-		if _, err := w.stmt(s.wstmts.release).ExecContext(bg); err != nil {
-			tx.Rollback()
-			finish(translate(err))
-			return
+		if savepoint {
+			if _, err := w.stmt(s.wstmts.release).ExecContext(bg); err != nil {
+				tx.Rollback()
+				finish(translate(err))
+				return
+			}
 		}
 		committed++
 	}
@@ -247,11 +259,11 @@ func (s *Store) commitGroup(group []*writeRequest) {
 // while the write is still queued, submit withdraws it and returns at once;
 // once the writer has started it, the caller waits for the verdict: a write
 // that was started is reported as it ended, never guessed.
-func (s *Store) submit(ctx context.Context, op func(w *writeTx) error) error {
+func (s *Store) submit(ctx context.Context, oneStatement bool, op func(w *writeTx) error) error {
 	if err := s.checkOpen(); err != nil {
 		return err
 	}
-	r := &writeRequest{ctx: ctx, op: op, done: make(chan struct{})}
+	r := &writeRequest{ctx: ctx, op: op, done: make(chan struct{}), oneStatement: oneStatement}
 	select {
 	case s.reqs <- r:
 	case <-s.quit:
@@ -280,9 +292,15 @@ func (s *Store) submit(ctx context.Context, op func(w *writeTx) error) error {
 // write submits op and retries it on transient failures with exponential
 // backoff and ±20% jitter. It returns the number of retries made.
 func (s *Store) write(ctx context.Context, op func(w *writeTx) error) (retries int, err error) {
+	return s.writeRequest(ctx, false, op)
+}
+
+// writeRequest is write, for an op that may declare itself oneStatement
+// (see writeRequest.oneStatement).
+func (s *Store) writeRequest(ctx context.Context, oneStatement bool, op func(w *writeTx) error) (retries int, err error) {
 	delay := s.opts.RetryDelay
 	for {
-		err = s.submit(ctx, op)
+		err = s.submit(ctx, oneStatement, op)
 		if err == nil || !isTransient(err) || retries >= s.opts.MaxRetries {
 			return retries, err
 		}
