@@ -91,7 +91,7 @@ func (s *Store) append(ctx context.Context, op *Operation, streamID string, expe
 		return AppendResult{}, err
 	}
 	var res AppendResult
-	op.Retries, err = s.writeRequest(ctx, oneInsert(len(encoded)), func(w *writeTx) error {
+	err = s.writeRequest(ctx, op, oneInsert(len(encoded)), func(w *writeTx) error {
 		var err error
 		res, err = w.append(streamID, expected, encoded)
 		return err

@@ -24,7 +24,7 @@ func validateSubscriptionName(name string) error {
 // the same transaction).
 func (s *Store) startCheckpoint(ctx context.Context, op *Operation, name string, initial int64) (int64, error) {
 	var checkpoint int64
-	retries, err := s.write(ctx, func(w *writeTx) error {
+	err := s.write(ctx, op, func(w *writeTx) error {
 		at := initial
 		if at < 0 {
 			var err error
@@ -42,7 +42,6 @@ func (s *Store) startCheckpoint(ctx context.Context, op *Operation, name string,
 		}
 		return nil
 	})
-	op.Retries += retries
 	return checkpoint, err
 }
 
@@ -71,7 +70,7 @@ func (sub *Subscription) Ack(ctx context.Context, position int64) error {
 	case position > delivered:
 		err = fmt.Errorf("eventstore: Ack of position %d beyond the last delivered event (position %d)", position, delivered)
 	default:
-		op.Retries, err = s.write(ctx, func(w *writeTx) error {
+		err = s.write(ctx, &op, func(w *writeTx) error {
 			_, err := w.exec(`INSERT INTO subscriptions (name, position, updated_at) VALUES (?, ?, ?)
 				ON CONFLICT (name) DO UPDATE SET position = max(position, excluded.position), updated_at = excluded.updated_at`,
 				sub.name, position, w.now.UnixMicro())
@@ -125,7 +124,7 @@ func (s *Store) DeleteCheckpoint(ctx context.Context, name string) error {
 		err = validateSubscriptionName(name)
 	}
 	if err == nil {
-		op.Retries, err = s.write(ctx, func(w *writeTx) error {
+		err = s.write(ctx, &op, func(w *writeTx) error {
 			if _, err := w.exec("DELETE FROM subscriptions WHERE name = ?", name); err != nil {
 				return &fatalError{err}
 			}

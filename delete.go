@@ -38,7 +38,7 @@ func (s *Store) DeleteStream(ctx context.Context, streamID string, expected Expe
 	op := Operation{Name: "delete_stream", StreamID: streamID}
 	err := s.checkDelete(streamID, expected, mode)
 	if err == nil {
-		op.Retries, err = s.write(ctx, func(w *writeTx) error {
+		err = s.write(ctx, &op, func(w *writeTx) error {
 			return w.deleteStream(streamID, expected, mode)
 		})
 	}

@@ -49,7 +49,7 @@ func (s *Store) SaveSnapshot(ctx context.Context, streamID string, version int64
 		if state == nil {
 			state = []byte{} // the column is NOT NULL
 		}
-		op.Retries, err = s.write(ctx, func(w *writeTx) error {
+		err = s.write(ctx, &op, func(w *writeTx) error {
 			return w.saveSnapshot(streamID, version, schemaVersion, state)
 		})
 	}
@@ -157,7 +157,7 @@ func (s *Store) DeleteSnapshots(ctx context.Context, streamID string) error {
 	op := Operation{Name: "delete_snapshots", StreamID: streamID}
 	err := s.checkSnapshot(streamID)
 	if err == nil {
-		op.Retries, err = s.write(ctx, func(w *writeTx) error {
+		err = s.write(ctx, &op, func(w *writeTx) error {
 			if _, err := w.exec("DELETE FROM snapshots WHERE stream_id = ?", streamID); err != nil {
 				return &fatalError{err}
 			}

@@ -1,13 +1,16 @@
 package eventstore_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/gamebot/eventstore"
+	"github.com/rs/zerolog"
 )
 
 func TestOpen_Reopen(t *testing.T) {
@@ -111,6 +114,9 @@ func TestStore_Append_BusyPastBudgetIsConnectionError(t *testing.T) {
 	opts.BusyTimeout = 10 * time.Millisecond
 	opts.RetryDelay = time.Millisecond
 	opts.MaxRetries = 2
+	var logs bytes.Buffer
+	logger := zerolog.New(&logs)
+	opts.Logger = &logger
 	s, path := mustOpen(t, opts)
 	db := rawDB(t, path)
 	conn, err := db.Conn(ctx)
@@ -125,6 +131,13 @@ func TestStore_Append_BusyPastBudgetIsConnectionError(t *testing.T) {
 	conn.ExecContext(ctx, "ROLLBACK")
 	if !errors.Is(err, eventstore.ErrConnection) {
 		t.Fatalf("err = %v, want ErrConnection", err)
+	}
+	// Each retry is logged with the operation and its stream.
+	if n := strings.Count(logs.String(), `"op":"append","retry":`); n != 2 {
+		t.Errorf("%d retry lines, want 2:\n%s", n, logs.String())
+	}
+	if !strings.Contains(logs.String(), `"stream_id":"a","message":"eventstore: retrying write"`) {
+		t.Errorf("retry lines do not name the stream:\n%s", logs.String())
 	}
 	mustAppend(t, s, "a", eventstore.NoStream, notes("a", 1)...)
 }

@@ -52,7 +52,7 @@ func (s *Store) Tx(ctx context.Context, guildID string, fn func(tx *Tx) error) e
 	case fn == nil:
 		err = errors.New("eventstore: nil transaction function")
 	default:
-		op.Retries, err = s.write(ctx, func(w *writeTx) error {
+		err = s.write(ctx, &op, func(w *writeTx) error {
 			if err := s.runTx(w, guildID, fn); err != nil {
 				return err
 			}

@@ -289,29 +289,39 @@ func (s *Store) submit(ctx context.Context, oneStatement bool, op func(w *writeT
 	return r.err
 }
 
-// write submits op and retries it on transient failures with exponential
-// backoff and ±20% jitter. It returns the number of retries made.
-func (s *Store) write(ctx context.Context, op func(w *writeTx) error) (retries int, err error) {
-	return s.writeRequest(ctx, false, op)
+// write submits fn and retries it on transient failures with exponential
+// backoff and ±20% jitter, counting the retries in op and logging each with
+// op's name, stream and guild.
+func (s *Store) write(ctx context.Context, op *Operation, fn func(w *writeTx) error) error {
+	return s.writeRequest(ctx, op, false, fn)
 }
 
-// writeRequest is write, for an op that may declare itself oneStatement
+// writeRequest is write, for an fn that may declare itself oneStatement
 // (see writeRequest.oneStatement).
-func (s *Store) writeRequest(ctx context.Context, oneStatement bool, op func(w *writeTx) error) (retries int, err error) {
+func (s *Store) writeRequest(ctx context.Context, op *Operation, oneStatement bool, fn func(w *writeTx) error) error {
 	delay := s.opts.RetryDelay
-	for {
-		err = s.submit(ctx, oneStatement, op)
+	for retries := 0; ; retries++ {
+		err := s.submit(ctx, oneStatement, fn)
 		if err == nil || !isTransient(err) || retries >= s.opts.MaxRetries {
-			return retries, err
+			return err
 		}
-		retries++
-		s.opts.Logger.Warn().Err(err).Int("retry", retries).Dur("delay", delay).Msg("eventstore: retrying write")
+		op.Retries++
+		if e := s.opts.Logger.Warn(); e != nil {
+			e = e.Str("op", op.Name).Int("retry", retries+1).Dur("delay", delay).Err(err)
+			if op.StreamID != "" {
+				e = e.Str("stream_id", op.StreamID)
+			}
+			if op.GuildID != "" {
+				e = e.Str("guild_id", op.GuildID)
+			}
+			e.Msg("eventstore: retrying write")
+		}
 		t := time.NewTimer(jitter(delay))
 		select {
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return retries, ctx.Err()
+			return ctx.Err()
 		}
 		delay *= 2
 	}
