@@ -375,12 +375,8 @@ func (r *recovery) retry(ctx context.Context, op func() (progress bool, err erro
 		tries++
 		r.s.opts.Logger.Warn().Err(err).Str("stream_id", r.gameID).Int("retry", tries).Dur("delay", delay).
 			Msg("eventstore: retrying game recovery")
-		t := time.NewTimer(jitter(delay))
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
+		if err := sleep(ctx, jitter(delay)); err != nil {
+			return err
 		}
 		r.retries++
 		delay *= 2

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"math/rand/v2"
 	"runtime"
 	"sync/atomic"
 	"time"
@@ -289,9 +288,8 @@ func (s *Store) submit(ctx context.Context, oneStatement bool, op func(w *writeT
 	return r.err
 }
 
-// write submits fn and retries it on transient failures with exponential
-// backoff and ±20% jitter, counting the retries in op and logging each with
-// op's name, stream and guild.
+// write submits fn and retries it on transient failures (see retry),
+// counting the retries in op.
 func (s *Store) write(ctx context.Context, op *Operation, fn func(w *writeTx) error) error {
 	return s.writeRequest(ctx, op, false, fn)
 }
@@ -299,37 +297,7 @@ func (s *Store) write(ctx context.Context, op *Operation, fn func(w *writeTx) er
 // writeRequest is write, for an fn that may declare itself oneStatement
 // (see writeRequest.oneStatement).
 func (s *Store) writeRequest(ctx context.Context, op *Operation, oneStatement bool, fn func(w *writeTx) error) error {
-	delay := s.opts.RetryDelay
-	for retries := 0; ; retries++ {
-		err := s.submit(ctx, oneStatement, fn)
-		if err == nil || !isTransient(err) || retries >= s.opts.MaxRetries {
-			return err
-		}
-		op.Retries++
-		if e := s.opts.Logger.Warn(); e != nil {
-			e = e.Str("op", op.Name).Int("retry", retries+1).Dur("delay", delay).Err(err)
-			if op.StreamID != "" {
-				e = e.Str("stream_id", op.StreamID)
-			}
-			if op.GuildID != "" {
-				e = e.Str("guild_id", op.GuildID)
-			}
-			e.Msg("eventstore: retrying write")
-		}
-		t := time.NewTimer(jitter(delay))
-		select {
-		case <-t.C:
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		}
-		delay *= 2
-	}
-}
-
-// jitter returns d ±20%.
-func jitter(d time.Duration) time.Duration {
-	return time.Duration(float64(d) * (0.8 + 0.4*rand.Float64()))
+	return s.retry(ctx, op, "write", func() error { return s.submit(ctx, oneStatement, fn) })
 }
 
 // exec runs a statement in the group's transaction, translating errors.
